@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { ErrorObject } from 'ajv';
+import { ConfigError } from '../errors.js';
+import { createAjv } from '../common/ajv.js';
+import { mongodbSchema, type MongoConfig } from './mongodb.js';
+import { streamsSchema, type StreamConfig } from './streams.js';
+import { checksSchema, type ChecksConfig } from './checks.js';
+import { monitorSchema, type MonitorConfig } from './monitor.js';
+
+/**
+ * The pipeline config: one YAML file, validated against one JSON Schema composed of
+ * the sections each module owns. A bad key or value is a ConfigError (exit 2) whose
+ * message names the key and what was expected.
+ */
+
+export interface PipelineConfig {
+  version: 1;
+  name: string;
+  mongodb: MongoConfig;
+  streams: StreamConfig[];
+  checks: ChecksConfig;
+  monitor: MonitorConfig;
+  /** Folder of the config file: relative paths in the config resolve against it. */
+  baseDir: string;
+  /** The file it came from, for messages. */
+  file: string;
+}
+
+export const pipelineSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'mongodb'],
+  properties: {
+    version: { const: 1, default: 1 },
+    name: { type: 'string', minLength: 1 },
+    mongodb: mongodbSchema,
+    streams: streamsSchema,
+    checks: checksSchema,
+    monitor: monitorSchema,
+  },
+} as const;
+
+const ajv = createAjv({ useDefaults: true, allErrors: true });
+const validate = ajv.compile(pipelineSchema);
+
+function keyOf(err: ErrorObject): string {
+  const path = err.instancePath.split('/').filter(Boolean);
+  if (err.keyword === 'additionalProperties') path.push(String(err.params.additionalProperty));
+  if (err.keyword === 'required') path.push(String(err.params.missingProperty));
+  return path.length ? path.join('.') : '(top level)';
+}
+
+function expectation(err: ErrorObject): string {
+  switch (err.keyword) {
+    case 'additionalProperties':
+      return 'is not a known key';
+    case 'required':
+      return 'is required';
+    case 'enum':
+      return `must be one of ${(err.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(err.params.allowedValue)}`;
+    case 'pattern':
+      return `must match ${String(err.params.pattern)}${err.parentSchema?.description ? ` (${String(err.parentSchema.description)})` : ''}`;
+    default:
+      return err.message ?? 'is invalid';
+  }
+}
+
+/** Human messages for schema errors: one per key, the most specific first. */
+export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of errors ?? []) {
+    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    const line = `${keyOf(e)}: ${expectation(e)}`;
+    if (!seen.has(line)) {
+      seen.add(line);
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+/** Validate an already-parsed config object (env overrides applied by the caller). */
+export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): PipelineConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must be a YAML mapping`);
+  const doc = structuredClone(raw) as Record<string, unknown>;
+  const mongo = (doc.mongodb ?? {}) as Record<string, unknown>;
+  if (env.MONGODB_URI) mongo.uri = env.MONGODB_URI;
+  if (env.MONGODB_REPLICA_URIS !== undefined) mongo.replicas = env.MONGODB_REPLICA_URIS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (doc.mongodb !== undefined || env.MONGODB_URI) doc.mongodb = mongo;
+  if (!validate(doc)) {
+    const lines = describeSchemaErrors(validate.errors);
+    throw new ConfigError(`invalid config ${file}:\n  ${lines.join('\n  ')}`);
+  }
+  return { ...(doc as unknown as Omit<PipelineConfig, 'baseDir' | 'file'>), baseDir: dirname(resolve(file)), file };
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): PipelineConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const parsed = parseDocument(text, { prettyErrors: true });
+  if (parsed.errors.length) throw new ConfigError(`${file} is not valid YAML: ${parsed.errors[0]!.message}`);
+  return parseConfig(parsed.toJS(), file, env);
+}
+
+/** Resolve a path written in the config relative to the config file. */
+export function configPath(config: Pick<PipelineConfig, 'baseDir'>, p: string): string {
+  return resolve(config.baseDir, p);
+}

@@ -1,0 +1,29 @@
+/** `mongodb:` — where the collections live and which endpoints the checks measure. */
+
+export interface MongoConfig {
+  /** URI of the primary / cluster endpoint. MONGODB_URI overrides it. */
+  uri: string;
+  database: string;
+  /** Each replica to check, as its own URI (DocumentDB: instance endpoints). MONGODB_REPLICA_URIS (comma-separated) overrides. */
+  replicas: string[];
+  /** Optional PostgreSQL URL of the primary behind FerretDB, to read pg_stat_replication. */
+  postgres_url?: string;
+  /** Connect / server-selection timeout. */
+  timeout_ms: number;
+  /** Extra driver options (tlsCAFile, retryWrites, readPreference...). */
+  options: Record<string, unknown>;
+}
+
+export const mongodbSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['uri', 'database'],
+  properties: {
+    uri: { type: 'string', pattern: '^mongodb(\\+srv)?://', description: 'a mongodb:// or mongodb+srv:// URI' },
+    database: { type: 'string', minLength: 1, pattern: '^[^/\\\\. "$]+$' },
+    replicas: { type: 'array', items: { type: 'string', pattern: '^mongodb(\\+srv)?://' }, default: [] },
+    postgres_url: { type: 'string', pattern: '^postgres(ql)?://' },
+    timeout_ms: { type: 'integer', minimum: 100, maximum: 600000, default: 5000 },
+    options: { type: 'object', default: {} },
+  },
+} as const;

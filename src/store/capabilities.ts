@@ -1,0 +1,153 @@
+import type { MongoClient, Document } from 'mongodb';
+import { errorMessage } from '../errors.js';
+import { redactText } from '../common/redact.js';
+
+/**
+ * What the connected server supports, found by asking it (running the command and
+ * looking at the answer), never by guessing from its name or version. Later checks ask
+ * here and turn a `supported: false` into an explicit "not supported by this server".
+ */
+
+export interface Capability {
+  supported: boolean;
+  /** Why not, in the server's own words, or a note on a partial answer. */
+  detail?: string;
+}
+
+export interface Capabilities {
+  server: { version: string; flavor: string; maxWireVersion: number | null; isWritablePrimary: boolean; setName: string | null };
+  replSetStatus: Capability;
+  jsonSchemaValidator: Capability;
+  jsonSchemaQuery: Capability;
+  serverStatus: { connections: Capability; opcounters: Capability; repl: Capability };
+  transactions: Capability;
+  changeStreams: Capability;
+  getLog: Capability;
+  dbHash: Capability;
+}
+
+export const UNSUPPORTED_BY_SERVER = 'not supported by this server';
+
+const yes: Capability = { supported: true };
+const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${redactText(errorMessage(e))}` });
+
+async function attempt(fn: () => Promise<Capability | void>): Promise<Capability> {
+  try {
+    return (await fn()) ?? yes;
+  } catch (e) {
+    return no(e);
+  }
+}
+
+const PROBE_SCHEMA = { bsonType: 'object', required: ['n'], properties: { n: { bsonType: 'int' } } };
+
+export interface ProbeOptions {
+  /** Scratch database for the write probes; dropped afterwards. */
+  scratchDb?: string;
+}
+
+export async function probeCapabilities(client: MongoClient, options: ProbeOptions = {}): Promise<Capabilities> {
+  const admin = client.db('admin');
+  const hello = (await admin.command({ hello: 1 })) as Document;
+  const buildInfo = (await admin.command({ buildInfo: 1 }).catch(() => ({}))) as Document;
+  const flavor = typeof buildInfo.ferretdbVersion === 'string' ? `FerretDB ${buildInfo.ferretdbVersion}` : 'MongoDB-compatible';
+  const server = {
+    version: String(buildInfo.version ?? 'unknown'),
+    flavor,
+    maxWireVersion: typeof hello.maxWireVersion === 'number' ? hello.maxWireVersion : null,
+    isWritablePrimary: Boolean(hello.isWritablePrimary ?? hello.ismaster),
+    setName: typeof hello.setName === 'string' ? hello.setName : null,
+  };
+
+  const replSetStatus = await attempt(async () => {
+    await admin.command({ replSetGetStatus: 1 });
+  });
+
+  const status = (await admin.command({ serverStatus: 1 }).catch(() => null)) as Document | null;
+  const section = (name: string): Capability =>
+    status && status[name] !== undefined && status[name] !== null
+      ? yes
+      : { supported: false, detail: `${UNSUPPORTED_BY_SERVER}: serverStatus has no '${name}' section` };
+  const serverStatus = { connections: section('connections'), opcounters: section('opcounters'), repl: section('repl') };
+
+  const getLog = await attempt(async () => {
+    const r = (await admin.command({ getLog: 'global' })) as Document;
+    if (!Array.isArray(r.log)) return { supported: false, detail: `${UNSUPPORTED_BY_SERVER}: getLog returned no log lines array` };
+  });
+
+  let jsonSchemaValidator: Capability = yes;
+  let jsonSchemaQuery: Capability = yes;
+  let transactions: Capability = yes;
+  let changeStreams: Capability = yes;
+  let dbHash: Capability = yes;
+
+  if (server.isWritablePrimary) {
+    const db = client.db(options.scratchDb ?? '_proofline_probe');
+    const name = `probe_${process.pid}_${Date.now()}`;
+    try {
+      jsonSchemaValidator = await attempt(async () => {
+        const coll = await db.createCollection(name, { validator: { $jsonSchema: PROBE_SCHEMA }, validationAction: 'error' });
+        // A server that accepts the option but does not enforce it must not count as supporting it.
+        try {
+          await coll.insertOne({ n: 'not an int' });
+        } catch {
+          return yes;
+        }
+        return { supported: false, detail: `${UNSUPPORTED_BY_SERVER}: the validator option was accepted but a violating insert succeeded` };
+      });
+      const coll = db.collection(name);
+      await coll.insertOne({ n: 1 }).catch(() => undefined);
+      jsonSchemaQuery = await attempt(async () => {
+        await coll.find({ $jsonSchema: PROBE_SCHEMA }).limit(1).toArray();
+      });
+      transactions = await attempt(async () => {
+        const session = client.startSession();
+        try {
+          await session.withTransaction(async () => {
+            await coll.insertOne({ n: 2 }, { session });
+          });
+        } finally {
+          await session.endSession();
+        }
+      });
+      changeStreams = await attempt(async () => {
+        const stream = coll.watch([], { maxAwaitTimeMS: 50 });
+        try {
+          await stream.tryNext();
+        } finally {
+          await stream.close();
+        }
+      });
+      dbHash = await attempt(async () => {
+        await db.command({ dbHash: 1, collections: [name] });
+      });
+    } finally {
+      await db.dropDatabase().catch(() => undefined);
+    }
+  } else {
+    const reason = { supported: false, detail: 'not probed: this member is not writable (probe the primary)' };
+    jsonSchemaValidator = reason;
+    transactions = reason;
+    changeStreams = reason;
+    jsonSchemaQuery = await attempt(async () => {
+      await client.db('admin').collection('system.version').find({ $jsonSchema: PROBE_SCHEMA }).limit(1).toArray();
+    });
+    dbHash = await attempt(async () => {
+      await client.db('admin').command({ dbHash: 1 });
+    });
+  }
+
+  return { server, replSetStatus, jsonSchemaValidator, jsonSchemaQuery, serverStatus, transactions, changeStreams, getLog, dbHash };
+}
+
+const cache = new WeakMap<MongoClient, Promise<Capabilities>>();
+
+/** Probe once per client; checks share the answer. */
+export function capabilitiesOf(client: MongoClient, options: ProbeOptions = {}): Promise<Capabilities> {
+  let p = cache.get(client);
+  if (!p) {
+    p = probeCapabilities(client, options);
+    cache.set(client, p);
+  }
+  return p;
+}

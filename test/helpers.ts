@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { MongoClient } from 'mongodb';
+import { currentStack, restartReplicaGateway } from '../src/stack/stack.js';
+import { connect } from '../src/store/connection.js';
+
+/** Shared helpers of the test suite: the stack's URIs, scratch databases, running the CLI. */
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const OUTPUT_DIR = join(ROOT, 'test-output');
+
+export function outputPath(name: string): string {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  return join(OUTPUT_DIR, name);
+}
+
+export function stackUris(): { primary: string; replicas: string[]; postgresPrimary?: string } {
+  const s = currentStack();
+  return { primary: s.primaryUri, replicas: s.replicaUris, postgresPrimary: s.postgres?.primaryUrl };
+}
+
+let counter = 0;
+/** A database name no other test uses. */
+export function uniqueDb(prefix: string): string {
+  counter += 1;
+  return `t_${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`.slice(0, 60);
+}
+
+export async function primaryClient(): Promise<MongoClient> {
+  return connect(stackUris().primary);
+}
+
+export async function replicaClient(index = 0): Promise<MongoClient> {
+  return connect(stackUris().replicas[index]!);
+}
+
+/**
+ * FerretDB v1 on the replica only knows collections that existed when it started:
+ * after creating collections on the primary, restart the replica gateway (DESIGN.md).
+ */
+export async function makeCollectionsVisibleOnReplica(): Promise<void> {
+  if (currentStack().kind === 'ferretdb') await restartReplicaGateway();
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until fn returns a truthy value or the deadline passes; returns the value and the time taken. */
+export async function pollUntil<T>(fn: () => Promise<T>, timeoutMs: number, intervalMs = 10): Promise<{ value: T | undefined; elapsedMs: number }> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    const value = await fn();
+    if (value) return { value, elapsedMs: performance.now() - start };
+    await sleep(intervalMs);
+  }
+  return { value: undefined, elapsedMs: performance.now() - start };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the proofline CLI from source (tsx), as a user would run the built one. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, PROOFLINE_LOG_PRETTY: '0', NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`proofline ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
