@@ -47,14 +47,24 @@ export interface AirbyteGlobalState {
   stream_states: AirbyteStreamState[];
 }
 
+export const StateType = Object.freeze({ STREAM: 'STREAM', GLOBAL: 'GLOBAL', LEGACY: 'LEGACY' } as const);
+export type StateType = (typeof StateType)[keyof typeof StateType];
+
+export interface AirbyteStateStats {
+  /** A double in the protocol (overflow-proof); always a whole number. */
+  recordCount?: number;
+  rejectedRecordCount?: number;
+}
+
 export interface AirbyteStateMessage {
-  type?: 'STREAM' | 'GLOBAL' | 'LEGACY';
+  /** Absent means LEGACY (protocol rule). */
+  type?: StateType;
   stream?: AirbyteStreamState;
   global?: AirbyteGlobalState;
   /** LEGACY state blob. */
   data?: JsonObject;
-  sourceStats?: { recordCount?: number };
-  destinationStats?: { recordCount?: number };
+  sourceStats?: AirbyteStateStats;
+  destinationStats?: AirbyteStateStats;
 }
 
 export const LogLevel = Object.freeze({ FATAL: 'FATAL', ERROR: 'ERROR', WARN: 'WARN', INFO: 'INFO', DEBUG: 'DEBUG', TRACE: 'TRACE' } as const);
@@ -82,18 +92,31 @@ export interface AirbyteEstimateTraceMessage {
   byte_estimate?: number;
 }
 
+export const StreamStatus = Object.freeze({ STARTED: 'STARTED', RUNNING: 'RUNNING', COMPLETE: 'COMPLETE', INCOMPLETE: 'INCOMPLETE' } as const);
+export type StreamStatus = (typeof StreamStatus)[keyof typeof StreamStatus];
+
 export interface AirbyteStreamStatusTraceMessage {
   stream_descriptor: StreamDescriptor;
-  status: 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+  status: StreamStatus;
+  reasons?: Array<{ type: 'RATE_LIMITED'; rate_limited?: { quota_reset?: number } }>;
 }
 
+export interface AirbyteAnalyticsTraceMessage {
+  type: string;
+  value?: string;
+}
+
+export const TraceType = Object.freeze({ ERROR: 'ERROR', ESTIMATE: 'ESTIMATE', STREAM_STATUS: 'STREAM_STATUS', ANALYTICS: 'ANALYTICS' } as const);
+export type TraceType = (typeof TraceType)[keyof typeof TraceType];
+
 export interface AirbyteTraceMessage {
-  type: 'ERROR' | 'ESTIMATE' | 'STREAM_STATUS' | 'ANALYTICS';
+  type: TraceType;
   /** Epoch milliseconds. */
   emitted_at: number;
   error?: AirbyteErrorTraceMessage;
   estimate?: AirbyteEstimateTraceMessage;
   stream_status?: AirbyteStreamStatusTraceMessage;
+  analytics?: AirbyteAnalyticsTraceMessage;
 }
 
 export interface AirbyteControlMessage {
@@ -120,6 +143,7 @@ export interface AirbyteConnectionStatus {
 
 export interface AirbyteStream {
   name: string;
+  is_file_based?: boolean;
   namespace?: string;
   json_schema: JsonObject;
   supported_sync_modes: SyncMode[];
@@ -142,6 +166,7 @@ export interface ConfiguredAirbyteStream {
   generation_id?: number;
   minimum_generation_id?: number;
   sync_id?: number;
+  destination_object_name?: string;
 }
 
 export interface ConfiguredAirbyteCatalog {
@@ -172,3 +197,61 @@ export const streamStateMessage = (stream: string, state: JsonObject): StateMess
 });
 
 export const logMessage = (level: LogLevel, message: string): AirbyteMessage => ({ type: 'LOG', log: { level, message } });
+
+export const MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));
+
+export function isKnownMessageType(t: unknown): t is MessageType {
+  return typeof t === 'string' && MESSAGE_TYPES.has(t);
+}
+
+/** `namespace.name` or `name`: the key streams, states and configured catalogs are matched on. */
+export function streamKey(d: { name: string; namespace?: string | null }): string {
+  return d.namespace ? `${d.namespace}.${d.name}` : d.name;
+}
+
+export const specMessage = (spec: ConnectorSpecification): AirbyteMessage => ({ type: 'SPEC', spec });
+
+export const connectionStatusMessage = (status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage => ({
+  type: 'CONNECTION_STATUS',
+  connectionStatus: message === undefined ? { status } : { status, message },
+});
+
+export const catalogMessage = (catalog: AirbyteCatalog): AirbyteMessage => ({ type: 'CATALOG', catalog });
+
+export const globalStateMessage = (global: AirbyteGlobalState): StateMessage => ({ type: 'STATE', state: { type: 'GLOBAL', global } });
+
+export const legacyStateMessage = (data: JsonObject): StateMessage => ({ type: 'STATE', state: { type: 'LEGACY', data } });
+
+export type TraceMessage = Extract<AirbyteMessage, { type: 'TRACE' }>;
+
+export const errorTraceMessage = (
+  message: string,
+  options: { internal?: string; stack?: string; failureType?: AirbyteErrorTraceMessage['failure_type']; stream?: StreamDescriptor } = {},
+): TraceMessage => ({
+  type: 'TRACE',
+  trace: {
+    type: 'ERROR',
+    emitted_at: Date.now(),
+    error: {
+      message,
+      ...(options.internal !== undefined && { internal_message: options.internal }),
+      ...(options.stack !== undefined && { stack_trace: options.stack }),
+      failure_type: options.failureType ?? 'system_error',
+      ...(options.stream !== undefined && { stream_descriptor: options.stream }),
+    },
+  },
+});
+
+export const streamStatusMessage = (stream: StreamDescriptor, status: StreamStatus): TraceMessage => ({
+  type: 'TRACE',
+  trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: stream, status } },
+});
+
+export const estimateTraceMessage = (name: string, rows?: number, bytes?: number): TraceMessage => ({
+  type: 'TRACE',
+  trace: {
+    type: 'ESTIMATE',
+    emitted_at: Date.now(),
+    estimate: { name, type: 'STREAM', ...(rows !== undefined && { row_estimate: rows }), ...(bytes !== undefined && { byte_estimate: bytes }) },
+  },
+});
