@@ -73,7 +73,7 @@ describe('JsonLinesReader', () => {
     const { messages, rejected } = await collect([big.slice(0, 3_000_000), big.slice(3_000_000), '\n']);
     expect(rejected).toEqual([]);
     expect(messages).toHaveLength(1);
-    expect((messages[0] as { record: { data: { blob: string } } }).record.data.blob.length).toBe(5 * 1024 * 1024);
+    expect((messages[0] as unknown as { record: { data: { blob: string } } }).record.data.blob.length).toBe(5 * 1024 * 1024);
   });
 
   it('reads a last line without a trailing newline, and an oversized one at the end', async () => {
