@@ -42,7 +42,8 @@ export const pipelineSchema = {
   },
 } as const;
 
-const ajv = createAjv({ useDefaults: true, allErrors: true });
+// verbose: errors carry their schema, whose description makes a better message than a regex.
+const ajv = createAjv({ useDefaults: true, allErrors: true, verbose: true });
 const validate = ajv.compile(pipelineSchema);
 
 function keyOf(err: ErrorObject): string {
@@ -63,7 +64,7 @@ function expectation(err: ErrorObject): string {
     case 'const':
       return `must be ${JSON.stringify(err.params.allowedValue)}`;
     case 'pattern':
-      return `must match ${String(err.params.pattern)}${err.parentSchema?.description ? ` (${String(err.parentSchema.description)})` : ''}`;
+      return err.parentSchema?.description ? `must be ${String(err.parentSchema.description)}` : `must match ${String(err.params.pattern)}`;
     default:
       return err.message ?? 'is invalid';
   }
