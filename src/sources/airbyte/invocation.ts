@@ -66,7 +66,12 @@ export function invocation(cfg: AirbyteSourceConfig, verb: ConnectorVerb, files:
   return cfg.image ? dockerInvocation(cfg, verb, files) : localInvocation(cfg, verb, files);
 }
 
-/** A short name for logs and messages: the image, or the command's file name. */
+/**
+ * A short name for logs and messages: the image, or the command's last non-option word
+ * (`[python, -m, source_faker]` → source_faker, not the interpreter).
+ */
 export function connectorLabel(cfg: Pick<AirbyteSourceConfig, 'command' | 'image'>): string {
-  return cfg.image ?? basename(cfg.command?.[0] ?? 'connector');
+  if (cfg.image) return cfg.image;
+  const word = [...(cfg.command ?? [])].reverse().find((w) => !w.startsWith('-'));
+  return basename(word ?? 'connector');
 }
