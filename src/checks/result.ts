@@ -20,6 +20,8 @@ export interface Threshold {
 
 export interface Measurement {
   value: number | null;
+  /** Time-series name when the key carries a label (`ping_ms_p95[primary]` → `ping_ms_p95`); defaults to the key. */
+  metric?: string;
   unit?: string;
   /** Which endpoint, field, source... the value belongs to. */
   labels?: Record<string, string>;

@@ -1,0 +1,45 @@
+import type { MongoClient } from 'mongodb';
+import type { PipelineConfig } from '../config/load.js';
+import { connect } from '../store/connection.js';
+import { ProoflineError, errorMessage } from '../errors.js';
+import { redactText, uriHosts } from '../common/redact.js';
+import { elapsedMs } from './stats.js';
+
+/**
+ * The members a check measures: the configured primary (`mongodb.uri`) and each entry of
+ * `mongodb.replicas`. Labels are positional and credential-free (`primary`, `replica-1`),
+ * and `host` comes from uriHosts, so neither can leak a password into a report or metric.
+ */
+export interface Endpoint {
+  label: string;
+  role: 'primary' | 'replica';
+  host: string;
+  uri: string;
+}
+
+export function endpointsOf(config: PipelineConfig): Endpoint[] {
+  const primary: Endpoint = { label: 'primary', role: 'primary', host: uriHosts(config.mongodb.uri), uri: config.mongodb.uri };
+  const replicas = (config.mongodb.replicas ?? []).map(
+    (uri, i): Endpoint => ({ label: `replica-${i + 1}`, role: 'replica', host: uriHosts(uri), uri }),
+  );
+  return [primary, ...replicas];
+}
+
+export type Connected = { ok: true; client: MongoClient; connectMs: number } | { ok: false; error: ProoflineError; connectMs: number };
+
+/** Connect with the configured timeout; a failure comes back as a classified error, never thrown. */
+export async function tryConnect(endpoint: Endpoint, config: PipelineConfig): Promise<Connected> {
+  const start = performance.now();
+  try {
+    const client = await connect(endpoint.uri, { timeoutMs: config.mongodb.timeout_ms, driver: config.mongodb.options as never, appName: 'proofline-check' });
+    return { ok: true, client, connectMs: elapsedMs(start) };
+  } catch (e) {
+    const error = e instanceof ProoflineError ? e : new ProoflineError('SERVER_ERROR', redactText(errorMessage(e)), { cause: e });
+    return { ok: false, error, connectMs: elapsedMs(start) };
+  }
+}
+
+/** "replica-1 (127.0.0.1:27018)" */
+export function describeEndpoint(e: Endpoint): string {
+  return `${e.label} (${e.host})`;
+}

@@ -1,0 +1,247 @@
+import type { MongoClient, WriteConcernSettings } from 'mongodb';
+import type { PipelineConfig } from '../config/load.js';
+import { capabilitiesOf } from '../store/capabilities.js';
+import { CheckStatus, type CheckResult } from './result.js';
+import { ResultBuilder, firstProblem } from './builder.js';
+import { describeEndpoint, endpointsOf, tryConnect, type Endpoint } from './endpoints.js';
+import type { CheckContext } from './availability.js';
+import { elapsedMs, summarize } from './stats.js';
+import { formatMs, parseDuration } from './duration.js';
+import { serverLag } from './replication-server-lag.js';
+import { fingerprint } from './replication-divergence.js';
+
+/**
+ * Replication: do writes on the primary reach every replica, and how fast? N marker
+ * documents are written with the configured write concern and polled on each replica
+ * until visible (lag = ack on the primary → first successful read on the replica).
+ * Beside it: the server's own lag figure, an update of a real document read back on
+ * every member, and a count + content-hash comparison of a time window.
+ */
+
+const RESTART_HINT = 'FerretDB caches collections at start: run `proofline stack restart-replica-gateway` (or restart the replica-side gateway)';
+
+interface Member {
+  endpoint: Endpoint;
+  client: MongoClient;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until `probe` is true or the timeout passes; elapsed ms, or null on timeout. */
+async function pollVisible(probe: () => Promise<boolean>, timeoutMs: number, intervalMs: number, signal?: AbortSignal): Promise<number | null> {
+  const start = performance.now();
+  for (;;) {
+    if (await probe().catch(() => false)) return elapsedMs(start);
+    if (performance.now() - start >= timeoutMs || signal?.aborted) return null;
+    await sleep(intervalMs);
+  }
+}
+
+async function knowsCollection(client: MongoClient, db: string, name: string): Promise<boolean> {
+  const found = await client.db(db).listCollections({ name }, { nameOnly: true }).toArray();
+  return found.length > 0;
+}
+
+/** Keep only the replicas that see `collection`; the others get an actionable failure. */
+async function visibleOn(b: ResultBuilder, members: Member[], db: string, collection: string, purpose: string): Promise<Member[]> {
+  const out: Member[] = [];
+  for (const m of members) {
+    if (await knowsCollection(m.client, db, collection)) out.push(m);
+    else
+      b.finding(
+        CheckStatus.FAIL,
+        `${describeEndpoint(m.endpoint)} does not know collection ${db}.${collection} (${purpose}) although the primary has it; ${RESTART_HINT}`,
+        { endpoint: m.endpoint.label },
+      );
+  }
+  return out;
+}
+
+function writeConcernOf(config: PipelineConfig): WriteConcernSettings {
+  const wc = config.checks.replication.write_concern;
+  return { w: wc.w, ...(wc.j !== undefined ? { journal: wc.j } : {}), ...(wc.wtimeout_ms ? { wtimeoutMS: wc.wtimeout_ms } : {}) };
+}
+
+async function markers(b: ResultBuilder, primary: MongoClient, replicas: Member[], config: PipelineConfig, ctx: CheckContext): Promise<void> {
+  const cfg = config.checks.replication;
+  const dbName = config.mongodb.database;
+  const coll = primary.db(dbName).collection<{ _id: string; run: string; seq: number; at: Date }>(cfg.marker_collection);
+  const run = `${process.pid}-${Date.now().toString(36)}`;
+  const lag: Record<string, (number | null)[]> = Object.fromEntries(replicas.map((r) => [r.endpoint.label, []]));
+  const stale = new Map<string, { writtenAgoMs: number }>();
+  b.evidence.lag_samples_ms = lag;
+  b.evidence.write_concern = cfg.write_concern;
+  // Markers of runs that crashed before cleaning up; a paused replica may still hold newer ones.
+  await coll.deleteMany({ at: { $lt: new Date(Date.now() - 3_600_000) } }).catch(() => undefined);
+  try {
+    for (let i = 0; i < cfg.samples && !ctx.signal?.aborted; i++) {
+      const _id = `${run}-${i}`;
+      const at = new Date();
+      await coll.insertOne({ _id, run, seq: i, at }, { writeConcern: writeConcernOf(config) });
+      const active = replicas.filter((r) => !stale.has(r.endpoint.label));
+      if (active.length === 0) break;
+      await Promise.all(
+        active.map(async (r) => {
+          const rc = r.client.db(dbName).collection<{ _id: string }>(cfg.marker_collection);
+          const ms = await pollVisible(async () => (await rc.findOne({ _id }, { projection: { _id: 1 } })) !== null, cfg.timeout_ms, cfg.poll_interval_ms, ctx.signal);
+          lag[r.endpoint.label]!.push(ms);
+          // One timeout proves the replica stale; waiting N more timeouts would only slow the verdict.
+          if (ms === null) stale.set(r.endpoint.label, { writtenAgoMs: Date.now() - at.getTime() });
+        }),
+      );
+    }
+  } finally {
+    await coll.deleteMany({ run }).catch(() => undefined);
+  }
+  for (const r of replicas) {
+    const label = r.endpoint.label;
+    const samples = lag[label]!;
+    const s = summarize(samples);
+    const labels = { endpoint: label, host: r.endpoint.host };
+    for (const p of ['p50', 'p95', 'max'] as const) b.measure(`lag_ms_${p}`, s[p], { unit: 'ms', labels });
+    const timeouts = samples.filter((v) => v === null).length;
+    const tk = b.measure('lag_timeouts', timeouts, { labels });
+    b.thresholds.push({ metric: tk, op: '==', value: 0 });
+    const st = stale.get(label);
+    b.measure('stale_ms', st ? st.writtenAgoMs : 0, { unit: 'ms', labels });
+    if (st) {
+      b.finding(
+        CheckStatus.FAIL,
+        `${describeEndpoint(r.endpoint)} is stale by at least ${formatMs(st.writtenAgoMs)}: a marker written on the primary ${formatMs(st.writtenAgoMs)} ago is still not visible (timeout ${cfg.timeout_ms} ms)`,
+        { ...labels, stale_ms: String(Math.round(st.writtenAgoMs)) },
+      );
+    }
+    if (s.count > 0) b.judge(`lag_ms_p95[${label}]`, '<=', cfg.max_lag_p95_ms, `${describeEndpoint(r.endpoint)} replication lag p95 over ${s.count} markers`);
+  }
+}
+
+async function updateProbe(b: ResultBuilder, primary: MongoClient, replicas: Member[], config: PipelineConfig, ctx: CheckContext): Promise<void> {
+  const cfg = config.checks.replication;
+  const probe = cfg.update_probe;
+  if (!probe) return;
+  const dbName = config.mongodb.database;
+  const coll = primary.db(dbName).collection(probe.collection);
+  const doc = await coll.findOne(probe.filter ?? {}, { projection: { _id: 1 } });
+  if (!doc) {
+    b.finding(CheckStatus.WARN, `update probe: no document of ${probe.collection} matches ${JSON.stringify(probe.filter ?? {})}`);
+    return;
+  }
+  const members = await visibleOn(b, replicas, dbName, probe.collection, 'update probe');
+  const token = `probe-${Date.now().toString(36)}`;
+  const read = (c: MongoClient) => c.db(dbName).collection(probe.collection).findOne({ _id: doc._id }, { projection: { _proofline_probe: 1 } });
+  const evidence: Record<string, unknown> = { collection: probe.collection, _id: String(doc._id), token, members: {} };
+  const perMember = evidence.members as Record<string, unknown>;
+  for (const m of [{ label: 'primary', client: primary }, ...members.map((r) => ({ label: r.endpoint.label, client: r.client }))]) {
+    perMember[m.label] = { before: ((await read(m.client)) as { _proofline_probe?: unknown } | null)?._proofline_probe ?? null };
+  }
+  await coll.updateOne({ _id: doc._id }, { $set: { _proofline_probe: token } }, { writeConcern: writeConcernOf(config) });
+  try {
+    (perMember.primary as Record<string, unknown>).after = ((await read(primary)) as { _proofline_probe?: unknown } | null)?._proofline_probe ?? null;
+    await Promise.all(
+      members.map(async (r) => {
+        const ms = await pollVisible(async () => (await read(r.client))?._proofline_probe === token, cfg.timeout_ms, cfg.poll_interval_ms, ctx.signal);
+        Object.assign(perMember[r.endpoint.label] as object, { after: ms === null ? 'not visible' : token, visible_after_ms: ms });
+        const key = b.measure('update_visible_ms', ms, { unit: 'ms', labels: { endpoint: r.endpoint.label, host: r.endpoint.host } });
+        if (ms === null) b.finding(CheckStatus.FAIL, `${describeEndpoint(r.endpoint)}: the update of ${probe.collection} ${String(doc._id)} is not visible after ${cfg.timeout_ms} ms`, { endpoint: r.endpoint.label });
+        else b.thresholds.push({ metric: key, op: '<=', value: cfg.timeout_ms });
+      }),
+    );
+  } finally {
+    // Restore the real document: the probe field goes away, whatever happened above.
+    await coll.updateOne({ _id: doc._id }, { $unset: { _proofline_probe: '' } }).catch(() => undefined);
+    evidence.restored = true;
+  }
+  b.evidence.update_probe = evidence;
+}
+
+async function divergence(b: ResultBuilder, primary: MongoClient, replicas: Member[], config: PipelineConfig): Promise<void> {
+  const cfg = config.checks.replication;
+  const div = cfg.divergence;
+  if (!div) return;
+  const dbName = config.mongodb.database;
+  const to = new Date();
+  const from = new Date(to.getTime() - parseDuration(div.window));
+  const members = await visibleOn(b, replicas, dbName, div.collection, 'divergence');
+  const reference = await fingerprint(primary, dbName, div.collection, div.time_field, from, to);
+  const fingerprints: Record<string, unknown> = { primary: reference };
+  b.evidence.divergence = { collection: div.collection, time_field: div.time_field, from: from.toISOString(), to: to.toISOString(), fingerprints };
+  b.measure('divergence_count', reference.count, { labels: { endpoint: 'primary' } });
+  for (const r of members) {
+    // Writes in flight are not divergence: give the replica the marker timeout to converge.
+    let fp = await fingerprint(r.client, dbName, div.collection, div.time_field, from, to);
+    const start = performance.now();
+    while ((fp.count !== reference.count || fp.sha256 !== reference.sha256) && performance.now() - start < cfg.timeout_ms) {
+      await sleep(250);
+      fp = await fingerprint(r.client, dbName, div.collection, div.time_field, from, to);
+    }
+    fingerprints[r.endpoint.label] = fp;
+    const labels = { endpoint: r.endpoint.label, host: r.endpoint.host };
+    b.measure('divergence_count', fp.count, { labels });
+    const key = b.measure('divergent', fp.count === reference.count && fp.sha256 === reference.sha256 ? 0 : 1, { labels });
+    b.thresholds.push({ metric: key, op: '==', value: 0 });
+    if (b.measurements[key]!.value === 1) {
+      b.finding(
+        CheckStatus.FAIL,
+        `${describeEndpoint(r.endpoint)} diverges from the primary on ${div.collection} (${div.time_field} in the last ${div.window}): ${fp.count} vs ${reference.count} documents, ${fp.sha256 === reference.sha256 ? 'same' : 'different'} content hash`,
+        labels,
+      );
+    }
+  }
+}
+
+export async function checkReplication(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+  const cfg = config.checks.replication;
+  const b = new ResultBuilder('replication');
+  const [primaryEndpoint, ...replicaEndpoints] = endpointsOf(config);
+  if (replicaEndpoints.length === 0) {
+    b.finding(CheckStatus.UNSUPPORTED, 'no replica configured (mongodb.replicas): nothing to measure replication against');
+    return b.build(() => 'no replica configured');
+  }
+  const p = await tryConnect(primaryEndpoint!, config);
+  if (!p.ok) {
+    b.finding(CheckStatus.FAIL, `${describeEndpoint(primaryEndpoint!)} unreachable [${p.error.code}]: ${p.error.message}`, { endpoint: 'primary', code: p.error.code });
+    return b.build(() => `cannot measure replication: primary unreachable [${p.error.code}]`);
+  }
+  const members: Member[] = [];
+  try {
+    for (const e of replicaEndpoints) {
+      const c = await tryConnect(e, config);
+      const labels = { endpoint: e.label, host: e.host };
+      b.measure('replica_up', c.ok ? 1 : 0, { labels });
+      if (c.ok) members.push({ endpoint: e, client: c.client });
+      else b.finding(CheckStatus.FAIL, `${describeEndpoint(e)} unreachable [${c.error.code}]: ${c.error.message}`, { ...labels, code: c.error.code });
+    }
+    const dbName = config.mongodb.database;
+    if (!(await knowsCollection(p.client, dbName, cfg.marker_collection))) {
+      await p.client.db(dbName).createCollection(cfg.marker_collection).catch(() => undefined);
+    }
+    const ready = await visibleOn(b, members, dbName, cfg.marker_collection, 'replication markers');
+    await markers(b, p.client, ready, config, ctx);
+
+    const caps = await capabilitiesOf(p.client);
+    const lag = await serverLag(p.client, caps, config.mongodb.postgres_url);
+    b.evidence.server_lag = lag;
+    if (!lag.supported) b.finding(CheckStatus.UNSUPPORTED, lag.note);
+    for (const m of lag.members) {
+      b.measure('server_lag_ms', m.lag_ms, { unit: 'ms', labels: { member: m.member, source: lag.source }, key: `server_lag_ms[${m.member}]` });
+      if (m.lag_bytes !== undefined) b.measure('server_lag_bytes', m.lag_bytes, { unit: 'bytes', labels: { member: m.member, source: lag.source }, key: `server_lag_bytes[${m.member}]` });
+    }
+    // Put the server's own figure into the stale message an operator reads first.
+    const serverNote = lag.members.map((m) => `${m.member}: ${formatMs(m.lag_ms)}${m.lag_bytes != null ? `, ${m.lag_bytes} WAL bytes behind` : ''}`).join('; ');
+    if (serverNote) for (const f of b.findings) if (/ is stale by /.test(f.message)) f.message += `; server-reported (${lag.source}) ${serverNote}`;
+
+    await updateProbe(b, p.client, ready, config, ctx);
+    await divergence(b, p.client, ready, config);
+  } finally {
+    await p.client.close().catch(() => undefined);
+    await Promise.all(members.map((m) => m.client.close().catch(() => undefined)));
+  }
+  return b.build((status) => {
+    const parts = replicaEndpoints.map((e) => {
+      const p95 = b.measurements[`lag_ms_p95[${e.label}]`]?.value;
+      return `${e.label} lag p95 ${p95 == null ? 'n/a' : `${p95} ms`}`;
+    });
+    const head = parts.join(', ');
+    return status === CheckStatus.PASS ? head : `${head}; ${firstProblem(b.findings)?.message ?? status}`;
+  });
+}

@@ -1,0 +1,72 @@
+import type { PipelineConfig } from '../config/load.js';
+import type { Logger } from '../common/logger.js';
+import { errorMessage, isProoflineError } from '../errors.js';
+import { redactText } from '../common/redact.js';
+import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from './result.js';
+import { checkAvailability } from './availability.js';
+import { checkSchema } from './schema.js';
+import { checkQuality } from './quality.js';
+import { checkReplication } from './replication.js';
+
+/**
+ * The one entry point to the checks, for the CLI, the monitor and the report. It never
+ * throws for a server problem: an unreachable member or a failing command becomes a
+ * `fail` result carrying the classified, credential-free message.
+ */
+
+export interface RunCheckOptions {
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+const CHECKS: Record<CheckName, (config: PipelineConfig, options: RunCheckOptions) => Promise<CheckResult>> = {
+  availability: checkAvailability,
+  schema: checkSchema,
+  quality: checkQuality,
+  replication: checkReplication,
+};
+
+function crashed(name: CheckName, e: unknown, started: number, startedAt: string): CheckResult {
+  const message = redactText(errorMessage(e));
+  const code = isProoflineError(e) ? e.code : 'INTERNAL';
+  const hint = isProoflineError(e) && e.hint ? ` (${e.hint})` : '';
+  return {
+    name,
+    status: CheckStatus.FAIL,
+    summary: `${name} check could not run [${code}]: ${message}${hint}`,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    measurements: {},
+    thresholds: [],
+    findings: [{ status: CheckStatus.FAIL, message: `[${code}] ${message}${hint}` }],
+    evidence: {},
+  };
+}
+
+export async function runCheck(name: CheckName, config: PipelineConfig, options: RunCheckOptions = {}): Promise<CheckResult> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  try {
+    const result = await CHECKS[name](config, options);
+    options.logger?.info({ check: name, status: result.status, durationMs: result.durationMs }, result.summary);
+    return result;
+  } catch (e) {
+    options.logger?.warn({ check: name, err: e }, 'check could not run');
+    return crashed(name, e, started, startedAt);
+  }
+}
+
+/** `all` runs every enabled check, in a fixed order; named checks run even if disabled. */
+export async function runChecks(config: PipelineConfig, names: CheckName[] | 'all', options: RunCheckOptions = {}): Promise<CheckResult[]> {
+  const selected = names === 'all' ? CHECK_NAMES.filter((n) => config.checks[n].enabled) : names;
+  const results: CheckResult[] = [];
+  for (const name of selected) {
+    if (options.signal?.aborted) break;
+    results.push(await runCheck(name, config, options));
+  }
+  return results;
+}
+
+export function isCheckName(s: string): s is CheckName {
+  return (CHECK_NAMES as readonly string[]).includes(s);
+}

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { loadConfig, type PipelineConfig } from '../config/load.js';
+import { CHECK_NAMES, type CheckName, type CheckResult } from '../checks/result.js';
+import { isCheckName, runChecks } from '../checks/run.js';
+import { UsageError } from '../errors.js';
+import { logger } from '../common/logger.js';
+import { withClient } from '../store/connection.js';
+import { capabilitiesOf } from '../store/capabilities.js';
+import { renderTable } from '../report/table.js';
+import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { renderHtml } from '../report/html.js';
+import type { ReportContext } from '../report/context.js';
+
+/**
+ * `proofline check availability|schema|quality|replication|all --config F`: run the checks,
+ * render them, exit 1 if any failed (warn and unsupported do not fail the run).
+ */
+
+const FORMATS = ['table', 'json', 'junit', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Server identity for the report header; a report is still written when the server is down. */
+async function serverInfo(config: PipelineConfig): Promise<unknown> {
+  return withClient(config.mongodb.uri, (c) => capabilitiesOf(c), { timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000) }).catch(() => null);
+}
+
+export function render(format: Format, results: CheckResult[], context: ReportContext): string {
+  switch (format) {
+    case 'json':
+      return renderJson(results, context);
+    case 'junit':
+      return renderJunit(results);
+    case 'html':
+      return renderHtml(results, context);
+    case 'table':
+      return renderTable(results);
+  }
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('prove availability, schema validity, data quality and replication against the thresholds in the config')
+    .argument('<check>', `${CHECK_NAMES.join('|')}|all`)
+    .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('-o, --out <file>', 'write the report to this file instead of stdout')
+    .action(async (check: string, opts: { config: string; format: Format; out?: string }) => {
+      if (check !== 'all' && !isCheckName(check)) throw new UsageError(`unknown check "${check}": expected one of ${CHECK_NAMES.join(', ')}, all`);
+      const config = loadConfig(opts.config);
+      const names: CheckName[] | 'all' = check === 'all' ? 'all' : [check as CheckName];
+      const results = await runChecks(config, names, { logger: logger() });
+      const context: ReportContext = {
+        pipeline: config.name,
+        generatedAt: new Date().toISOString(),
+        ...(opts.format === 'json' || opts.format === 'html' ? { server: await serverInfo(config) } : {}),
+      };
+      const text = render(opts.format, results, context);
+      if (opts.out) {
+        writeFileSync(opts.out, text);
+        // The file holds the report; the terminal still gets the verdict.
+        process.stderr.write(renderTable(results));
+      } else {
+        process.stdout.write(text);
+      }
+      if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,94 @@
+import { basename } from 'node:path';
+import type { PipelineConfig } from '../config/load.js';
+import { runChecks, type RunCheckOptions } from '../checks/run.js';
+import { CHECK_NAMES, worstStatus, type CheckName, type CheckResult, type CheckStatus } from '../checks/result.js';
+import { endpointsOf, tryConnect } from '../checks/endpoints.js';
+import { errorMessage } from '../errors.js';
+import { redactText } from '../common/redact.js';
+import { collectEnvironment, type EnvironmentReport } from './environment.js';
+import { latestRuns, type RunSummary } from './runs.js';
+import { readHistory, type HistoryLookup } from './history-results.js';
+
+/**
+ * The evidence bundle a team hands over: every check's result with its numbers and
+ * thresholds, the latest sync runs with their accounting, the environment (server,
+ * capabilities, topology) and log excerpts. One object, rendered to HTML and written as
+ * its JSON twin; reports read this, never logs.
+ */
+
+export interface EvidenceOptions extends RunCheckOptions {
+  /** Reuse fresh results from the monitor's history instead of running every check. */
+  fromHistory?: boolean;
+  /** How old a history entry may be to count as fresh. */
+  historyMaxAgeMs?: number;
+  /** How many recent sync runs to include. */
+  runs?: number;
+  now?: () => Date;
+}
+
+export interface EvidenceBundle {
+  kind: 'proofline-evidence';
+  version: 1;
+  generatedAt: string;
+  pipeline: { name: string; config: string; database: string };
+  /** Worst status over every check: what the report concludes. */
+  verdict: CheckStatus;
+  checks: CheckResult[];
+  /** Per check: `live`, or where the result came from. */
+  checkSources: Partial<Record<CheckName, string>>;
+  runs: RunSummary[];
+  /** Why the runs could not be read, if they could not. */
+  runsError?: string;
+  environment: EnvironmentReport;
+  /** Recent statuses per check from the monitor history, when read. */
+  history?: HistoryLookup['series'];
+}
+
+export const DEFAULT_HISTORY_MAX_AGE_MS = 15 * 60_000;
+
+export async function buildEvidence(config: PipelineConfig, options: EvidenceOptions = {}): Promise<EvidenceBundle> {
+  const now = options.now ?? (() => new Date());
+  const enabled = CHECK_NAMES.filter((n) => config.checks[n]?.enabled !== false);
+  let runs: RunSummary[] = [];
+  let runsError: string | undefined;
+  let history: HistoryLookup | undefined;
+
+  const primary = endpointsOf(config)[0]!;
+  const c = await tryConnect(primary, config);
+  if (c.ok) {
+    try {
+      const db = c.client.db(config.mongodb.database);
+      runs = await latestRuns(db, options.runs ?? 5);
+      if (options.fromHistory) history = await readHistory(db, config, options.historyMaxAgeMs ?? DEFAULT_HISTORY_MAX_AGE_MS, now().getTime());
+    } catch (e) {
+      runsError = redactText(errorMessage(e));
+    } finally {
+      await c.client.close().catch(() => undefined);
+    }
+  } else {
+    runsError = `[${c.error.code}] ${redactText(c.error.message)}`;
+  }
+
+  const reused = history?.results ?? {};
+  const live = enabled.filter((n) => !reused[n]);
+  const liveResults = await runChecks(config, live, options);
+  const byName = new Map<CheckName, CheckResult>(liveResults.map((r) => [r.name, r]));
+  const checks = enabled.map((n) => reused[n] ?? byName.get(n)).filter((r): r is CheckResult => Boolean(r));
+  const checkSources: Partial<Record<CheckName, string>> = {};
+  for (const n of enabled) checkSources[n] = reused[n] ? history!.notes[n]! : options.fromHistory ? `live (${history?.notes[n] ?? 'history unreadable'})` : 'live';
+
+  const environment = await collectEnvironment(config);
+  return {
+    kind: 'proofline-evidence',
+    version: 1,
+    generatedAt: now().toISOString(),
+    pipeline: { name: config.name, config: basename(config.file), database: config.mongodb.database },
+    verdict: worstStatus(checks.map((r) => r.status)),
+    checks,
+    checkSources,
+    runs,
+    ...(runsError ? { runsError } : {}),
+    environment,
+    ...(history ? { history: history.series } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+import type { Db, Document } from 'mongodb';
+import { redactText } from '../common/redact.js';
+
+/**
+ * The latest sync runs, as the sync engine recorded them in `_proofline_runs`. Read
+ * tolerantly (a field the engine renames shows up as missing, not as a crash), with
+ * every string redacted, and with the accounting identity checked per stream:
+ * read = inserted + updated + unchanged + rejected.
+ */
+
+export const RUNS_COLLECTION = '_proofline_runs';
+
+export interface RunStreamSummary {
+  stream: string;
+  read: number | null;
+  inserted: number | null;
+  updated: number | null;
+  unchanged: number | null;
+  rejected: number | null;
+  /** Rejection reasons counted by kind, when the run recorded them. */
+  reasons: Record<string, number>;
+  /** null when a counter is missing; false when the counts do not add up. */
+  balanced: boolean | null;
+  error?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  streams: RunStreamSummary[];
+  errors: string[];
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? redactText(v) : v instanceof Date ? v.toISOString() : null);
+
+function reasonsOf(v: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (Array.isArray(v)) {
+    for (const r of v as Document[]) if (r && typeof r === 'object' && typeof (r.kind ?? r.reason) === 'string') out[String(r.kind ?? r.reason)] = num(r.count) ?? 1;
+  } else if (v && typeof v === 'object') {
+    for (const [k, n] of Object.entries(v as Record<string, unknown>)) if (num(n) !== null) out[k] = n as number;
+  }
+  return out;
+}
+
+function streamOf(name: string, s: Document): RunStreamSummary {
+  const c = (s.counts && typeof s.counts === 'object' ? s.counts : s) as Document;
+  const counts = { read: num(c.read), inserted: num(c.inserted), updated: num(c.updated), unchanged: num(c.unchanged), rejected: num(c.rejected) };
+  const parts = [counts.inserted, counts.updated, counts.unchanged, counts.rejected];
+  const balanced = counts.read === null || parts.some((p) => p === null) ? null : counts.read === parts.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const error = str(s.error ?? s.message);
+  return { stream: name, ...counts, reasons: reasonsOf(s.rejectionReasons ?? s.reasons ?? c.rejection_reasons ?? c.reasons), balanced, ...(error ? { error } : {}) };
+}
+
+function streamsOf(v: unknown): RunStreamSummary[] {
+  if (Array.isArray(v)) return (v as Document[]).map((s, i) => streamOf(String(s.stream ?? s.name ?? `stream-${i + 1}`), s));
+  if (v && typeof v === 'object') return Object.entries(v as Record<string, Document>).map(([k, s]) => streamOf(k, s ?? {}));
+  return [];
+}
+
+export function summarizeRun(doc: Document): RunSummary {
+  const streams = streamsOf(doc.streams);
+  const errors = [str(doc.error), ...(Array.isArray(doc.errors) ? (doc.errors as unknown[]).map((e) => str(typeof e === 'object' && e ? (e as Document).message : e)) : [])]
+    .concat(streams.map((s) => (s.error ? `${s.stream}: ${s.error}` : null)))
+    .filter((e): e is string => Boolean(e));
+  return {
+    runId: String(doc.runId ?? doc.run_id ?? doc._id ?? ''),
+    status: String(doc.status ?? 'unknown'),
+    startedAt: str(doc.startedAt ?? doc.started_at),
+    finishedAt: str(doc.finishedAt ?? doc.finished_at),
+    streams,
+    errors,
+  };
+}
+
+/** Newest first; an absent collection is simply no runs. */
+export async function latestRuns(db: Db, limit = 5): Promise<RunSummary[]> {
+  const docs = await db.collection(RUNS_COLLECTION).find({}).sort({ startedAt: -1, _id: -1 }).limit(limit).toArray();
+  return docs.map(summarizeRun);
+}
