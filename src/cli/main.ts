@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isUsageOrConfigError, isProoflineError, errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
 import { registerStackCommand } from './stack.js';
+import { registerCheckCommand } from './check.js';
 
 /**
  * The CLI is a thin shell over the library: each command file parses its flags and
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerStackCommand(program);
+  registerCheckCommand(program);
   return program;
 }
 
