@@ -1,0 +1,159 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { logger } from '../common/logger.js';
+import { redactText } from '../common/redact.js';
+import { errorMessage } from '../errors.js';
+import { BadRequest, parseHistoryQuery, parseNoQuery, parseRunsQuery, type HistoryQuery } from './api.js';
+
+/**
+ * The monitor's HTTP surface on node:http: /healthz (never authenticated), /metrics,
+ * the JSON API, the SSE event stream and the dashboard with its local assets. With a
+ * token configured, everything else needs `Authorization: Bearer <token>` or the
+ * HttpOnly cookie the login form sets (a browser cannot send a bearer header on a
+ * page load or an EventSource).
+ */
+
+export interface MonitorBackend {
+  checkNames: readonly string[];
+  status(): Promise<unknown>;
+  history(q: HistoryQuery): Promise<unknown>;
+  runs(limit: number): Promise<unknown>;
+  serverLog(): unknown;
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** Push events to a live client; returns the unsubscribe function. */
+  subscribe(send: (event: string, data: unknown) => void): () => void;
+}
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  token?: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+// Built code (dist/monitor) has no copy of the assets: fall back to the sources shipped alongside.
+const ASSET_DIR = [join(here, 'assets'), join(here, '../../src/monitor/assets')].find((d) => existsSync(join(d, 'index.html')))!;
+const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: join(ASSET_DIR, 'index.html'), type: 'text/html; charset=utf-8' },
+  '/assets/dashboard.js': { file: join(ASSET_DIR, 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
+  '/assets/dashboard.css': { file: join(ASSET_DIR, 'dashboard.css'), type: 'text/css; charset=utf-8' },
+  '/assets/chart.umd.js': { file: CHART_JS, type: 'text/javascript; charset=utf-8' },
+};
+
+const COOKIE = 'proofline_token';
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+};
+
+const LOGIN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>proofline monitor: sign in</title>
+<link rel="stylesheet" href="/assets/dashboard.css"></head><body><main class="login"><h1>proofline monitor</h1>
+<form method="post" action="/login"><label for="token">Access token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<button type="submit">Sign in</button></form></main></body></html>`;
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type = 'application/json; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS, ...extra });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, data: unknown): void => send(res, status, JSON.stringify(data));
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage, max = 4096): Promise<string> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > max) throw new BadRequest('request body too large');
+  }
+  return body;
+}
+
+export function createMonitorServer(backend: MonitorBackend, options: ServerOptions): Server {
+  const expected = options.token ? digest(options.token) : undefined;
+  const authorized = (req: IncomingMessage): boolean => {
+    if (!expected) return true;
+    const header = req.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : cookieToken(req);
+    // Compare digests: constant time, and equal lengths whatever the input.
+    return given !== undefined && timingSafeEqual(digest(given), expected);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://monitor.local');
+    const path = url.pathname;
+    if (path === '/healthz') return json(res, 200, { ok: true });
+    if (path === '/login' && req.method === 'POST' && expected) {
+      const token = new URLSearchParams(await readBody(req)).get('token') ?? '';
+      if (!timingSafeEqual(digest(token), expected)) return send(res, 401, LOGIN_PAGE, 'text/html; charset=utf-8');
+      return send(res, 303, '', 'text/plain', { location: '/', 'set-cookie': `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
+    if (!authorized(req)) {
+      const wantsHtml = (req.headers.accept ?? '').includes('text/html');
+      if (wantsHtml && path === '/') return send(res, 401, LOGIN_PAGE, 'text/html; charset=utf-8', { 'www-authenticate': 'Bearer' });
+      // The login page needs its stylesheet.
+      if (path !== '/assets/dashboard.css') return json(res, 401, { error: 'a bearer token is required' });
+    }
+    const asset = ASSETS[path];
+    if (asset) return send(res, 200, readFileSync(asset.file), asset.type);
+    switch (path) {
+      case '/metrics': {
+        parseNoQuery(url.searchParams);
+        const m = await backend.metrics();
+        return send(res, 200, m.body, m.contentType);
+      }
+      case '/api/status':
+        parseNoQuery(url.searchParams);
+        return json(res, 200, await backend.status());
+      case '/api/history':
+        return json(res, 200, await backend.history(parseHistoryQuery(url.searchParams, backend.checkNames)));
+      case '/api/runs':
+        return json(res, 200, await backend.runs(parseRunsQuery(url.searchParams).limit));
+      case '/api/server-log':
+        parseNoQuery(url.searchParams);
+        return json(res, 200, backend.serverLog());
+      case '/api/events': {
+        parseNoQuery(url.searchParams);
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...SECURITY_HEADERS });
+        res.write('retry: 2000\n\n');
+        const unsubscribe = backend.subscribe((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+        req.on('close', () => {
+          clearInterval(keepAlive);
+          unsubscribe();
+        });
+        return;
+      }
+      default:
+        return json(res, 404, { error: 'not found' });
+    }
+  };
+
+  return createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (e instanceof BadRequest) return json(res, 400, { error: e.message });
+      logger().error({ err: redactText(errorMessage(e)), path: req.url?.split('?')[0] }, 'monitor: request failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error (see the monitor log)' });
+      else res.end();
+    });
+  });
+}

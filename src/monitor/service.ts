@@ -1,0 +1,312 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { MongoClient, Document } from 'mongodb';
+import type { PipelineConfig } from '../config/load.js';
+import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from '../checks/result.js';
+import { parseDuration } from './duration.js';
+import { connect } from '../store/connection.js';
+import { capabilitiesOf, UNSUPPORTED_BY_SERVER, type Capabilities } from '../store/capabilities.js';
+import { logger } from '../common/logger.js';
+import { redactText, uriHosts } from '../common/redact.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import { MonitorMetrics } from './metrics.js';
+import { Alerts } from './alerts.js';
+import { HistoryStore } from './history.js';
+import { Scheduler } from './scheduler.js';
+import { SyncSchedules, type SyncRunner } from './syncs.js';
+import { collectServerLog, type ServerLogLine } from './server-log.js';
+import { createMonitorServer } from './server.js';
+import { digest, type CheckDigest } from './digest.js';
+
+/**
+ * The monitor service: one scheduler job per enabled check (each on its own interval),
+ * cron-scheduled syncs, a server-statistics poller, history in the database, alerts on
+ * state changes and the HTTP server. The CLI command is a thin shell over startMonitor.
+ */
+
+export type CheckRunner = (name: CheckName, config: PipelineConfig, options: { signal?: AbortSignal }) => Promise<CheckResult>;
+
+export interface MonitorOptions {
+  host?: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Injected in tests and benches; by default the check suite (src/checks/run.ts). */
+  runCheck?: CheckRunner;
+  /** By default the sync engine (src/sync/run-sync.ts). */
+  runSync?: SyncRunner;
+  /** How long in-flight work may take to finish on shutdown before it is interrupted. */
+  shutdownGraceMs?: number;
+}
+
+export interface MonitorHandle {
+  url: string;
+  host: string;
+  port: number;
+  metrics: MonitorMetrics;
+  scheduler: Scheduler;
+  alerts: Alerts;
+  syncs: SyncSchedules;
+  close(): Promise<void>;
+}
+
+interface CheckState {
+  name: CheckName;
+  intervalMs: number;
+  latest?: CheckDigest & { at: string };
+  lastSuccessAt?: string;
+  recent: (CheckDigest & { at: string })[];
+}
+
+const RECENT_IN_MEMORY = 200;
+const RECONNECT_MS = 10_000;
+
+async function loadRunCheck(): Promise<CheckRunner> {
+  // Resolved at run time so the monitor builds on its own; the check suite is src/checks/run.ts.
+  const spec = '../checks/run.js';
+  const mod = (await import(spec)) as { runCheck?: CheckRunner };
+  if (typeof mod.runCheck !== 'function') throw new ConfigError('this build has no check suite (src/checks/run)');
+  return mod.runCheck;
+}
+
+async function loadRunSync(): Promise<SyncRunner> {
+  // The sync engine is optional for a monitor that only checks: load it on first use.
+  const spec = '../sync/run-sync.js';
+  const mod = (await import(spec)) as { runSync?: SyncRunner };
+  if (typeof mod.runSync !== 'function') throw new ConfigError('monitor.syncs is set but this build has no sync engine (src/sync/run-sync)');
+  return mod.runSync;
+}
+
+function checkSettings(config: PipelineConfig): { name: CheckName; intervalMs: number }[] {
+  const checks = (config.checks ?? {}) as unknown as Record<string, { enabled?: boolean; interval?: string } | undefined>;
+  return CHECK_NAMES.filter((n) => checks[n]?.enabled !== false).map((name) => ({ name, intervalMs: parseDuration(checks[name]?.interval ?? '60s', `checks.${name}.interval`) }));
+}
+
+function timedOut(name: CheckName, ms: number, startedAt: string, reason: string): CheckResult {
+  return {
+    name,
+    status: CheckStatus.FAIL,
+    summary: `${name} check ${reason}`,
+    startedAt,
+    durationMs: ms,
+    measurements: {},
+    thresholds: [],
+    findings: [{ status: CheckStatus.FAIL, message: `${name} check ${reason}` }],
+    evidence: {},
+  };
+}
+
+export async function startMonitor(config: PipelineConfig, options: MonitorOptions = {}): Promise<MonitorHandle> {
+  const env = options.env ?? process.env;
+  const mon = config.monitor;
+  const log = logger();
+  const token = mon.token_env ? env[mon.token_env] : undefined;
+  if (mon.token_env && !token) throw new ConfigError(`monitor.token_env: the environment variable ${mon.token_env} is not set (or empty)`);
+  const hook = mon.alerts?.webhook;
+  const hookUrl = hook ? (hook.url ?? (hook.url_env ? env[hook.url_env] : undefined)) : undefined;
+  if (hook && !hookUrl) throw new ConfigError('monitor.alerts.webhook: set url, or url_env naming a set environment variable');
+
+  const timeoutMs = parseDuration(mon.check_timeout, 'monitor.check_timeout');
+  const graceMs = options.shutdownGraceMs ?? timeoutMs;
+  const settings = checkSettings(config);
+  const checkNames = settings.map((s) => s.name);
+  const runCheck = options.runCheck ?? (await loadRunCheck());
+  let runSyncLoaded: SyncRunner | undefined = options.runSync;
+
+  const metrics = new MonitorMetrics();
+  metrics.setInfo(config.name, uriHosts(config.mongodb.uri));
+  const subscribers = new Set<(event: string, data: unknown) => void>();
+  const broadcast = (event: string, data: unknown): void => {
+    for (const s of subscribers) s(event, data);
+  };
+  const alerts = new Alerts({
+    pipeline: config.name,
+    onWarn: mon.alerts?.on_warn ?? false,
+    metrics,
+    ...(hook && hookUrl ? { webhook: { url: hookUrl, attempts: hook.attempts, backoffMs: hook.backoff_ms, timeoutMs: hook.timeout_ms } } : {}),
+    onEvent: (e) => broadcast('alert', e),
+  });
+
+  let client: MongoClient | undefined;
+  let caps: Capabilities | undefined;
+  let history: HistoryStore | undefined;
+  let stopping = false;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  const retentionMs = parseDuration(mon.history.retention);
+  const connectDb = async (): Promise<void> => {
+    try {
+      const c = await connect(config.mongodb.uri, { timeoutMs: config.mongodb.timeout_ms, appName: 'proofline-monitor' });
+      if (stopping) return void (await c.close());
+      caps = await capabilitiesOf(c, { scratchDb: `_proofline_probe_monitor_${process.pid}` });
+      const h = new HistoryStore(c.db(config.mongodb.database), mon.history.collection, retentionMs);
+      await h.init();
+      client = c;
+      history = h;
+      log.info({ event: 'monitor_db', server: caps.server.flavor, history: h.retention }, 'monitor: connected to the database');
+    } catch (e) {
+      log.warn({ event: 'monitor_db', err: redactText(errorMessage(e)), retryInMs: RECONNECT_MS }, 'monitor: database not reachable, history kept in memory until it is');
+      if (!stopping) reconnectTimer = setTimeout(() => void connectDb(), RECONNECT_MS);
+      reconnectTimer?.unref();
+    }
+  };
+  await connectDb();
+
+  const states = new Map<CheckName, CheckState>(settings.map((s) => [s.name, { ...s, recent: [] }]));
+  const inflight = new Map<CheckName, AbortController>();
+
+  const accept = async (result: CheckResult, interrupted?: string): Promise<void> => {
+    const at = new Date();
+    metrics.observeCheck(result, at.getTime());
+    const d: CheckDigest = { ...digest(result), ...(interrupted ? { interrupted } : {}) };
+    const state = states.get(result.name)!;
+    const entry = { ...d, at: at.toISOString() };
+    state.latest = entry;
+    if (result.status === CheckStatus.PASS || result.status === CheckStatus.WARN) state.lastSuccessAt = entry.at;
+    state.recent.unshift(entry);
+    state.recent.length = Math.min(state.recent.length, RECENT_IN_MEMORY);
+    log.info({ event: 'check_run', check: result.name, status: result.status, durationMs: result.durationMs, interrupted }, `${result.name}: ${result.status}: ${d.summary}`);
+    await history?.recordCheck(d, at).catch((e: unknown) => log.warn({ err: redactText(errorMessage(e)), check: result.name }, 'check run not recorded in history'));
+    alerts.evaluate(result, at);
+    broadcast('check', entry);
+  };
+
+  const runOne = async (name: CheckName): Promise<void> => {
+    const controller = new AbortController();
+    inflight.set(name, controller);
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<{ result: CheckResult; interrupted: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ result: timedOut(name, timeoutMs, startedAt, `timed out after ${mon.check_timeout}`), interrupted: 'timeout' }), timeoutMs);
+      controller.signal.addEventListener('abort', () =>
+        resolve({ result: timedOut(name, Math.round(performance.now() - started), startedAt, 'interrupted: the monitor was stopping'), interrupted: 'shutdown' }),
+      );
+    });
+    const work = runCheck(name, config, { signal: controller.signal }).then((result) => ({ result, interrupted: undefined }));
+    try {
+      const { result, interrupted } = await Promise.race([work, cut]);
+      if (interrupted === 'timeout') controller.abort(new Error('check timed out'));
+      await accept(result, interrupted);
+      // A timed-out run holds its slot until it really ends: runs of one check never overlap.
+      if (interrupted) await work.catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
+      inflight.delete(name);
+    }
+  };
+
+  const scheduler = new Scheduler();
+  for (const s of settings) {
+    scheduler.add({
+      name: s.name,
+      intervalMs: s.intervalMs,
+      run: () => runOne(s.name),
+      onMissed: (reason) => {
+        metrics.ticksMissed.inc({ check: s.name });
+        log.warn({ event: 'tick_missed', check: s.name, reason }, `${s.name}: scheduled run skipped (${reason === 'overlap' ? 'previous run still going' : 'timer late'})`);
+      },
+    });
+  }
+
+  let serverLog: { supported: boolean; detail?: string; lines: ServerLogLine[]; at?: string } = { supported: false, detail: 'not probed yet (database not reachable)', lines: [] };
+  const pollServer = async (): Promise<void> => {
+    if (!client || !caps) return;
+    const status = (await client.db('admin').command({ serverStatus: 1 }).catch(() => null)) as Document | null;
+    const supported = {
+      connections: caps.serverStatus.connections.supported && Boolean(status?.connections),
+      opcounters: caps.serverStatus.opcounters.supported && Boolean(status?.opcounters),
+    };
+    metrics.observeServerStats({ connections: status?.connections, opcounters: status?.opcounters }, supported);
+    if (!caps.getLog.supported) {
+      serverLog = { supported: false, detail: caps.getLog.detail ?? UNSUPPORTED_BY_SERVER, lines: [] };
+    } else {
+      try {
+        serverLog = { supported: true, lines: await collectServerLog(client, mon.server_log.limit), at: new Date().toISOString() };
+      } catch (e) {
+        serverLog = { supported: true, detail: `getLog failed: ${redactText(errorMessage(e))}`, lines: serverLog.lines };
+      }
+    }
+    broadcast('serverlog', serverLog);
+  };
+  scheduler.add({ name: '_server', intervalMs: parseDuration(mon.server_log.interval), run: pollServer });
+
+  const syncs = new SyncSchedules(config, {
+    runSync: async () => (runSyncLoaded ??= await loadRunSync()),
+    metrics,
+    history: () => history,
+    onEvent: broadcast,
+  });
+  syncs.start();
+
+  const startedAt = new Date().toISOString();
+  const server: Server = createMonitorServer(
+    {
+      checkNames,
+      status: async () => ({
+        pipeline: config.name,
+        startedAt,
+        server: caps ? { flavor: caps.server.flavor, version: caps.server.version, hosts: uriHosts(config.mongodb.uri) } : null,
+        database: client ? 'connected' : 'unreachable',
+        history: history ? history.retention : 'memory-only',
+        checks: settings.map((s) => {
+          const st = states.get(s.name)!;
+          return { name: s.name, intervalMs: s.intervalMs, running: inflight.has(s.name), latest: st.latest ?? null, lastSuccessAt: st.lastSuccessAt ?? null };
+        }),
+        alerts: { levels: alerts.current(), recent: alerts.events().slice(0, 20) },
+        syncs: syncs.states(),
+        scheduler: scheduler.stats(),
+      }),
+      history: async (q) => {
+        if (history) {
+          try {
+            return { source: 'database', entries: await history.checks(q.check, q.limit) };
+          } catch (e) {
+            log.warn({ err: redactText(errorMessage(e)) }, 'history read failed, serving memory');
+          }
+        }
+        const all = [...states.values()].filter((s) => !q.check || s.name === q.check).flatMap((s) => s.recent);
+        all.sort((a, b) => b.at.localeCompare(a.at));
+        return { source: 'memory', entries: all.slice(0, q.limit) };
+      },
+      runs: async (limit) => {
+        if (!history) return { source: 'unavailable', runs: [], monitorSyncs: [] };
+        const [runs, monitorSyncs] = await Promise.all([history.runs(limit), history.syncs(limit)]);
+        return { source: 'database', runs, monitorSyncs };
+      },
+      serverLog: () => serverLog,
+      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      subscribe: (fn) => {
+        subscribers.add(fn);
+        return () => subscribers.delete(fn);
+      },
+    },
+    { host: options.host ?? mon.host, port: options.port ?? mon.port, ...(token ? { token } : {}) },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? mon.port, options.host ?? mon.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.address;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+  log.info({ event: 'monitor_start', url, checks: settings.map((s) => ({ check: s.name, intervalMs: s.intervalMs })), syncs: syncs.states().map((s) => s.name), auth: Boolean(token) }, `monitor listening on ${url}`);
+  void pollServer();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      stopping = true;
+      clearTimeout(reconnectTimer);
+      log.info({ event: 'monitor_stop', graceMs: graceMs }, 'monitor: stopping, letting in-flight work finish');
+      const [stillRunning] = await Promise.all([scheduler.stop(graceMs), syncs.stop(graceMs)]);
+      for (const name of stillRunning) inflight.get(name as CheckName)?.abort(new Error('monitor shutting down'));
+      // Interrupted runs record themselves; wait for those records before closing the client.
+      await scheduler.stop(5_000);
+      await Promise.race([alerts.flush(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await client?.close().catch(() => undefined);
+      log.info({ event: 'monitor_stopped', interrupted: stillRunning }, 'monitor: stopped');
+    })());
+
+  return { url, host, port: addr.port, metrics, scheduler, alerts, syncs, close };
+}
