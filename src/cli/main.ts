@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isUsageOrConfigError, isProoflineError, errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
 import { registerStackCommand } from './stack.js';
+import { registerSourceCommand } from './source.js';
 import { registerMonitorCommand } from './monitor.js';
 import { registerCheckCommand } from './check.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerStackCommand(program);
+  registerSourceCommand(program);
   registerMonitorCommand(program);
   registerCheckCommand(program);
   return program;
