@@ -59,6 +59,10 @@ const RULE_OF: Record<string, FailureRule> = {
   enum: 'enum',
   const: 'enum',
   format: 'format',
+  // String shape rules read as a bad format to an operator ("id_station has a space").
+  pattern: 'format',
+  minLength: 'format',
+  maxLength: 'format',
 };
 
 function fieldOf(e: ErrorObject): string {
