@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import type { PipelineConfig } from '../config/load.js';
 import { runChecks, type RunCheckOptions } from '../checks/run.js';
-import { CHECK_NAMES, worstStatus, type CheckName, type CheckResult, type CheckStatus } from '../checks/result.js';
+import { CHECK_NAMES, type CheckName, type CheckResult, type CheckStatus } from '../checks/result.js';
 import { endpointsOf, tryConnect } from '../checks/endpoints.js';
 import { errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
+import { overallStatus } from './context.js';
 import { collectEnvironment, type EnvironmentReport } from './environment.js';
 import { latestRuns, type RunSummary } from './runs.js';
 import { readHistory, type HistoryLookup } from './history-results.js';
@@ -31,7 +32,7 @@ export interface EvidenceBundle {
   version: 1;
   generatedAt: string;
   pipeline: { name: string; config: string; database: string };
-  /** Worst status over every check: what the report concludes. */
+  /** What the report concludes: the worst measured status (see overallStatus). */
   verdict: CheckStatus;
   checks: CheckResult[];
   /** Per check: `live`, or where the result came from. */
@@ -83,7 +84,7 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
     version: 1,
     generatedAt: now().toISOString(),
     pipeline: { name: config.name, config: basename(config.file), database: config.mongodb.database },
-    verdict: worstStatus(checks.map((r) => r.status)),
+    verdict: overallStatus(checks),
     checks,
     checkSources,
     runs,

@@ -1,0 +1,144 @@
+import { compare, type CheckResult } from '../checks/result.js';
+import type { Capabilities, Capability } from '../store/capabilities.js';
+import type { ReportContext, ReportSection } from './context.js';
+import type { EvidenceBundle } from './evidence.js';
+import type { MemberEnvironment } from './environment.js';
+import type { ServerLogLine } from '../monitor/server-log.js';
+import { barChart, esc, lineChart } from './svg.js';
+
+/**
+ * The sections `proofline report` adds around the check results rendered by the shared
+ * HTML renderer (src/report/html.ts): thresholds, sync runs, environment, logs, history.
+ * Each section carries its data for the JSON twin and an id for readers and tests.
+ */
+
+const yes = (b: boolean): string => (b ? '✓' : '✗');
+const cell = (v: unknown): string => `<td>${esc(v ?? '—')}</td>`;
+
+function thresholdsSection(checks: CheckResult[]): ReportSection {
+  const rows = checks.flatMap((r) =>
+    r.thresholds.map((t) => {
+      const m = r.measurements[t.metric];
+      const value = m?.value ?? null;
+      const verdict = value === null ? 'no value' : compare(value, t.op, t.value) ? 'pass' : (t.severity ?? 'fail');
+      return { check: r.name, metric: t.metric, threshold: `${t.op} ${t.value}`, severity: t.severity ?? 'fail', value, unit: m?.unit ?? '', verdict };
+    }),
+  );
+  const body = rows.length
+    ? `<table class="thresholds"><tr><th>check</th><th>measurement</th><th>threshold</th><th>severity</th><th>measured</th><th>verdict</th></tr>${rows
+        .map((r) => `<tr>${cell(r.check)}<td><code>${esc(r.metric)}</code></td>${cell(r.threshold)}${cell(r.severity)}<td>${esc(r.value ?? 'n/a')} ${esc(r.unit)}</td><td class="badge ${esc(r.verdict)}">${esc(r.verdict)}</td></tr>`)
+        .join('')}</table>`
+    : '<p class="muted">No check declared a threshold (results taken from the monitor history carry none: run without --from-history for them).</p>';
+  return { title: 'Thresholds', html: `<div id="thresholds"><p>Every threshold the checks applied, the value measured against it, and the verdict.</p>${body}</div>`, data: rows };
+}
+
+function runsSection(bundle: EvidenceBundle): ReportSection {
+  const { runs } = bundle;
+  if (!runs.length) {
+    const why = bundle.runsError ? `could not read the runs: ${bundle.runsError}` : 'no sync run is recorded in _proofline_runs yet (run `proofline sync` first)';
+    return { title: 'Sync runs', html: `<div id="runs"><p class="muted">${esc(why)}</p></div>`, data: { runs, error: bundle.runsError ?? null } };
+  }
+  const rows = runs.flatMap((run) =>
+    (run.streams.length ? run.streams : [null]).map(
+      (s, i) =>
+        `<tr>${i === 0 ? `<td rowspan="${Math.max(1, run.streams.length)}"><code>${esc(run.runId)}</code><br><span class="badge ${run.status === 'succeeded' || run.status === 'success' || run.status === 'completed' ? 'pass' : run.status === 'failed' ? 'fail' : 'warn'}">${esc(run.status)}</span><br><span class="muted">${esc(run.startedAt)}</span></td>` : ''}${
+          s
+            ? `${cell(s.stream)}${cell(s.read)}${cell(s.inserted)}${cell(s.updated)}${cell(s.unchanged)}${cell(s.rejected)}<td class="${s.balanced === false ? 'fail' : s.balanced ? 'pass' : 'muted'}">${s.balanced === null ? 'n/a' : yes(s.balanced)}</td>${cell(Object.entries(s.reasons).map(([k, n]) => `${k}: ${n}`).join(', ') || '—')}`
+            : '<td colspan="8" class="muted">no stream recorded</td>'
+        }</tr>`,
+    ),
+  );
+  const latest = runs[0]!;
+  const bars = latest.streams.flatMap((s) =>
+    (['inserted', 'updated', 'unchanged', 'rejected'] as const).map((k) => ({ label: `${s.stream} ${k}`, value: s[k], group: k })),
+  );
+  const chart = bars.length ? barChart('runs-latest', `latest run ${latest.runId}: records per stream and outcome`, bars, { unit: 'records' }) : '';
+  const html = `<div id="runs"><p>The latest ${runs.length} sync run(s), newest first. Every record read is accounted for: read = inserted + updated + unchanged + rejected (column ✓).</p>
+<table class="runs"><tr><th>run</th><th>stream</th><th>read</th><th>inserted</th><th>updated</th><th>unchanged</th><th>rejected</th><th>balanced</th><th>rejection reasons</th></tr>${rows.join('')}</table><div class="charts">${chart}</div></div>`;
+  return { title: 'Sync runs', html, data: runs };
+}
+
+const CAPABILITY_ROWS: [string, (c: Capabilities) => Capability][] = [
+  ['replSetGetStatus', (c) => c.replSetStatus],
+  ['$jsonSchema validator', (c) => c.jsonSchemaValidator],
+  ['$jsonSchema query', (c) => c.jsonSchemaQuery],
+  ['serverStatus.connections', (c) => c.serverStatus.connections],
+  ['serverStatus.opcounters', (c) => c.serverStatus.opcounters],
+  ['serverStatus.repl', (c) => c.serverStatus.repl],
+  ['transactions', (c) => c.transactions],
+  ['change streams', (c) => c.changeStreams],
+  ['getLog', (c) => c.getLog],
+  ['dbHash', (c) => c.dbHash],
+];
+
+function memberRow(m: MemberEnvironment): string {
+  const s = m.capabilities?.server;
+  const role = m.hello ? (m.hello.isWritablePrimary ? 'writable primary' : m.hello.secondary ? 'secondary' : 'not writable') : '—';
+  return `<tr>${cell(m.label)}${cell(m.role)}<td><code>${esc(m.host)}</code></td><td class="${m.reachable ? 'pass' : 'fail'}">${m.reachable ? 'reachable' : esc(`unreachable: ${m.error ?? ''}`)}</td>${cell(`${m.connectMs} ms`)}${cell(role)}${cell(m.hello?.setName ?? 'none')}${cell(s ? `${s.flavor} ${s.version}` : null)}${cell(s?.maxWireVersion)}</tr>`;
+}
+
+function environmentSection(bundle: EvidenceBundle): ReportSection {
+  const members = bundle.environment.members;
+  const probed = members.filter((m) => m.capabilities);
+  const capRows = CAPABILITY_ROWS.map(
+    ([name, get]) =>
+      `<tr><td>${esc(name)}</td>${probed
+        .map((m) => {
+          const c = get(m.capabilities!);
+          return `<td class="${c.supported ? 'pass' : 'unsupported'}" title="${esc(c.detail ?? '')}">${c.supported ? 'supported' : esc(c.detail ?? 'not supported by this server')}</td>`;
+        })
+        .join('')}</tr>`,
+  ).join('');
+  const html = `<div id="environment"><p><strong>Topology:</strong> <span id="topology">${esc(bundle.environment.topology)}</span></p>
+<table class="members"><tr><th>member</th><th>configured as</th><th>host</th><th>reachable</th><th>connect</th><th>role reported by hello</th><th>replica set</th><th>server</th><th>wire</th></tr>${members.map(memberRow).join('')}</table>
+<h3>Capabilities (asked of each server, never assumed)</h3>
+${probed.length ? `<table class="capabilities"><tr><th>capability</th>${probed.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>${capRows}</table>` : '<p class="fail">No member could be probed.</p>'}
+<p class="muted">Pipeline ${esc(bundle.pipeline.name)} (${esc(bundle.pipeline.config)}), database <code>${esc(bundle.pipeline.database)}</code>. Check sources: ${Object.entries(bundle.checkSources)
+    .map(([k, v]) => `${esc(k)} — ${esc(v)}`)
+    .join('; ')}.</p></div>`;
+  const data = { topology: bundle.environment.topology, members: members.map(({ log: _log, ...rest }) => rest), checkSources: bundle.checkSources, pipeline: bundle.pipeline };
+  return { title: 'Environment', html, data };
+}
+
+function logLines(lines: ServerLogLine[]): string {
+  return `<pre>${lines.map((l) => `${l.at ?? ''} [${l.severity}]${l.slow ? ' [slow]' : ''} ${l.message}`).map(esc).join('\n')}</pre>`;
+}
+
+function logsSection(bundle: EvidenceBundle): ReportSection {
+  const parts: string[] = [];
+  for (const m of bundle.environment.members) {
+    const log = m.log;
+    if (!log) {
+      parts.push(`<h3>${esc(m.label)} server log</h3><p class="muted">not read: ${esc(m.error ?? 'member not probed')}</p>`);
+    } else if (!log.supported) {
+      parts.push(`<h3>${esc(m.label)} server log</h3><p class="unsupported">${esc(log.detail ?? 'getLog: not supported by this server')}</p>`);
+    } else if (log.notable.length) {
+      parts.push(`<h3>${esc(m.label)} server log: ${log.notable.length} warning/error/slow line(s) of ${log.scanned}</h3>${logLines(log.notable)}`);
+    } else {
+      parts.push(`<h3>${esc(m.label)} server log: no warning, error or slow operation in the last ${log.scanned} lines; the latest:</h3>${logLines(log.tail)}`);
+    }
+  }
+  const runErrors = bundle.runs.flatMap((r) => r.errors.map((e) => `${r.runId} (${r.startedAt ?? '?'}): ${e}`));
+  parts.push(`<h3>Sync run errors</h3>${runErrors.length ? `<pre>${esc(runErrors.join('\n'))}</pre>` : `<p class="muted">none in the latest ${bundle.runs.length} run(s)</p>`}`);
+  const failed = bundle.checks.flatMap((r) => r.findings.filter((f) => f.status === 'fail').map((f) => `${r.name}: ${f.message}`));
+  parts.push(`<h3>Failed findings</h3>${failed.length ? `<pre>${esc(failed.join('\n'))}</pre>` : '<p class="muted">none</p>'}`);
+  const data = { server: bundle.environment.members.map((m) => ({ member: m.label, ...(m.log ?? { supported: false, detail: m.error }) })), runErrors, failedFindings: failed };
+  return { title: 'Logs', html: `<div id="logs">${parts.join('')}</div>`, data };
+}
+
+function historySection(bundle: EvidenceBundle): ReportSection | null {
+  if (!bundle.history) return null;
+  const series = Object.entries(bundle.history)
+    .filter(([, s]) => s && s.length)
+    .map(([name, s]) => ({ name, points: s!.map((p) => p.durationMs) }));
+  const chart = series.length ? lineChart('history-durations', 'check duration over the monitor history (ms, oldest → newest)', series, { unit: 'ms' }) : '<p class="muted">the monitor history is empty</p>';
+  return { title: 'Monitor history', html: `<div id="history">${chart}</div>`, data: bundle.history };
+}
+
+export function evidenceContext(bundle: EvidenceBundle): ReportContext {
+  const primary = bundle.environment.members.find((m) => m.role === 'primary');
+  const sections = [thresholdsSection(bundle.checks), runsSection(bundle), environmentSection(bundle), logsSection(bundle), historySection(bundle)].filter(
+    (s): s is ReportSection => s !== null,
+  );
+  return { pipeline: bundle.pipeline.name, generatedAt: bundle.generatedAt, server: primary?.capabilities ?? null, sections };
+}
