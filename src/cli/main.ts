@@ -6,6 +6,7 @@ import { registerStackCommand } from './stack.js';
 import { registerSourceCommand } from './source.js';
 import { registerMonitorCommand } from './monitor.js';
 import { registerCheckCommand } from './check.js';
+import { registerReportCommand } from './report.js';
 
 /**
  * The CLI is a thin shell over the library: each command file parses its flags and
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSourceCommand(program);
   registerMonitorCommand(program);
   registerCheckCommand(program);
+  registerReportCommand(program);
   return program;
 }
 
