@@ -143,7 +143,8 @@ export function parseDockerfile(text: string): { args: DockerInstruction[]; stag
   let start = 0;
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
-    if (!pending && (line === '' || line.startsWith('#'))) return;
+    // Docker drops comment lines, also inside a continued instruction.
+    if (line.startsWith('#') || (!pending && line === '')) return;
     if (!pending) start = i + 1;
     if (line.endsWith('\\')) {
       pending += `${line.slice(0, -1)} `;

@@ -122,6 +122,19 @@ describe('docker-compose.yml cross-references', () => {
     expect(binds).toEqual(expect.arrayContaining(['./prometheus/alerts.yml', './grafana/dashboards', '../examples/weather']));
   });
 
+  it('gives each proofline service a --config that a bind mount provides', () => {
+    const withConfig = services.filter(([, s]) => Array.isArray(s.command) && s.command.includes('--config'));
+    expect(withConfig.map(([n]) => n).sort()).toEqual(['proofline-monitor', 'proofline-sync']);
+    for (const [name, s] of withConfig) {
+      const cmd = s.command as string[];
+      const target = cmd[cmd.indexOf('--config') + 1]!;
+      const mount = (s.volumes ?? []).map((v) => volumeSource(v)!).find((m) => m.kind === 'bind' && target.startsWith(`${m.target}/`));
+      expect(mount, `${name}: no bind mount provides ${target}`).toBeDefined();
+      const hostFile = resolveFromDeploy(join(mount!.source, target.slice(mount!.target.length)));
+      expect(existsSync(hostFile), `${name}: ${hostFile} does not exist`).toBe(true);
+    }
+  });
+
   it('builds from a Dockerfile that exists', () => {
     const built = services.filter(([, s]) => s.build);
     expect(built.length).toBeGreaterThan(0);

@@ -27,6 +27,12 @@ describe('Dockerfile', () => {
     expect(ins('COPY').some((c) => copySources(c).from === 'build' && copySources(c).sources.includes('/app/dist'))).toBe(true);
   });
 
+  it('ships the non-TypeScript files of src/ (dashboard assets, schemas) next to the compiled code', () => {
+    const build = stages.find((s) => s.name === 'build')!;
+    const copyAssets = ins('RUN', build).find((r) => r.args.includes('npm run build'))!;
+    expect(copyAssets.args).toMatch(/find \. -type f ! -name '\*\.ts' -exec cp --parents \{\} \.\.\/dist\//);
+  });
+
   it('runs as a non-root user', () => {
     const users = ins('USER');
     expect(users.length).toBeGreaterThan(0);
