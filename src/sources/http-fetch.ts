@@ -62,6 +62,8 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
   const retries = options.retries ?? 4;
   const maxDelayMs = options.maxDelayMs ?? 120_000;
   let attempts = 0;
+  const { target, authorization } = splitCredentials(url);
+  const headers: Record<string, string> = { accept: 'application/json', ...(authorization ? { authorization } : {}), ...options.headers };
 
   const attempt = async (): Promise<FetchJsonResult> => {
     attempts += 1;
@@ -69,7 +71,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { signal: AbortSignal.any(signals), headers: { accept: 'application/json', ...options.headers } });
+      res = await fetch(target, { signal: AbortSignal.any(signals), headers });
     } catch (e) {
       if (options.signal?.aborted) throw new AbortError('aborted');
       throw new AttemptError(describeFetchError(e, timeoutMs));
@@ -125,4 +127,19 @@ function describeFetchError(e: unknown, timeoutMs: number): string {
   const cause = e instanceof Error ? (e.cause as { code?: string; message?: string } | undefined) : undefined;
   const detail = cause?.code ?? cause?.message;
   return `${e instanceof Error ? e.message : String(e)}${detail ? ` (${detail})` : ''}`;
+}
+
+/** fetch refuses URLs with user:password; send them as HTTP Basic auth instead. */
+function splitCredentials(url: string): { target: string; authorization?: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { target: url };
+  }
+  if (!u.username && !u.password) return { target: url };
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  u.username = '';
+  u.password = '';
+  return { target: u.toString(), authorization };
 }
