@@ -34,7 +34,16 @@ export async function tryConnect(endpoint: Endpoint, config: PipelineConfig): Pr
     const client = await connect(endpoint.uri, { timeoutMs: config.mongodb.timeout_ms, driver: config.mongodb.options as never, appName: 'proofline-check' });
     return { ok: true, client, connectMs: elapsedMs(start) };
   } catch (e) {
-    const error = e instanceof ProoflineError ? e : new ProoflineError('SERVER_ERROR', redactText(errorMessage(e)), { cause: e });
+    let error = e instanceof ProoflineError ? e : new ProoflineError('SERVER_ERROR', redactText(errorMessage(e)), { cause: e });
+    // A TLS client talking to a plain port waits for a ServerHello that never comes: the driver
+    // only sees a timeout, so say what the likely cause is.
+    if (error.code === 'SERVER_TIMEOUT' && /[?&](tls|ssl)=true/i.test(endpoint.uri)) {
+      error = new ProoflineError(error.code, `${error.message} (tls=true: if this port does not speak TLS, the handshake never completes and shows up as this timeout)`, {
+        cause: error,
+        transient: error.transient,
+        hint: 'Check that the server has TLS enabled on this port, or drop tls=true from the URI.',
+      });
+    }
     return { ok: false, error, connectMs: elapsedMs(start) };
   }
 }
