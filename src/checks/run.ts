@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/load.js';
 import type { Logger } from '../common/logger.js';
-import { errorMessage, isProoflineError } from '../errors.js';
+import { errorMessage, isProoflineError, isUsageOrConfigError } from '../errors.js';
 import { redactText } from '../common/redact.js';
 import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from './result.js';
 import { checkAvailability } from './availability.js';
@@ -11,7 +11,9 @@ import { checkReplication } from './replication.js';
 /**
  * The one entry point to the checks, for the CLI, the monitor and the report. It never
  * throws for a server problem: an unreachable member or a failing command becomes a
- * `fail` result carrying the classified, credential-free message.
+ * `fail` result carrying the classified, credential-free message. A bad config (a schema
+ * file that does not exist or compile) is not a server problem: it throws a ConfigError,
+ * so the CLI exits 2 and the monitor refuses to start, instead of reporting red forever.
  */
 
 export interface RunCheckOptions {
@@ -51,6 +53,7 @@ export async function runCheck(name: CheckName, config: PipelineConfig, options:
     options.logger?.info({ check: name, status: result.status, durationMs: result.durationMs }, result.summary);
     return result;
   } catch (e) {
+    if (isUsageOrConfigError(e)) throw e;
     options.logger?.warn({ check: name, err: e }, 'check could not run');
     return crashed(name, e, started, startedAt);
   }
