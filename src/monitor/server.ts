@@ -68,7 +68,10 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
   res.end(body);
 }
 
-const json = (res: ServerResponse, status: number, data: unknown): void => send(res, status, JSON.stringify(data));
+// Last line of defence: every string of every API answer passes the URI redactor (run
+// records written by other processes may quote a source URL with its credentials).
+const json = (res: ServerResponse, status: number, data: unknown): void =>
+  send(res, status, JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)));
 
 function cookieToken(req: IncomingMessage): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -135,7 +138,9 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
         parseNoQuery(url.searchParams);
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...SECURITY_HEADERS });
         res.write('retry: 2000\n\n');
-        const unsubscribe = backend.subscribe((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        const unsubscribe = backend.subscribe((event, data) =>
+          res.write(`event: ${event}\ndata: ${JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v))}\n\n`),
+        );
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
         req.on('close', () => {
           clearInterval(keepAlive);
