@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { primaryClient, runCli, stackUris } from '../../helpers.js';
+import { dropFixture, makeReportFixture, type ReportFixture } from './report-fixture.js';
+
+/**
+ * `proofline report` end to end on the local stack, read through its JSON twin: every
+ * check, the runs and their accounting, the environment, the logs; a member that is
+ * down; results reused from the monitor's history.
+ */
+
+interface Section {
+  title: string;
+  data: Record<string, unknown> & unknown[];
+}
+interface Report {
+  status: string;
+  results: { name: string; status: string; summary: string; thresholds: unknown[] }[];
+  sections: Section[];
+  server: { server: { flavor: string } } | null;
+}
+
+const section = (r: Report, title: string): Section => r.sections.find((s) => s.title === title)!;
+
+let fixture: ReportFixture;
+beforeAll(async () => {
+  fixture = await makeReportFixture('cli');
+});
+afterAll(async () => {
+  if (fixture) await dropFixture(fixture);
+});
+
+describe('proofline report', () => {
+  it('writes the HTML and its JSON twin with every check, the runs, the environment and the logs', async () => {
+    const out = join(fixture.dir, 'evidence', 'report.html');
+    const r = await runCli(['report', '--config', fixture.config, '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('verdict: fail');
+    expect(existsSync(out)).toBe(true);
+    const report = JSON.parse(readFileSync(join(fixture.dir, 'evidence', 'report.json'), 'utf8')) as Report;
+    expect(report.status).toBe('fail');
+    expect(report.results.map((x) => x.name)).toEqual(['availability', 'schema', 'quality', 'replication']);
+    expect(report.results.find((x) => x.name === 'schema')!.status).toBe('fail');
+    expect(report.sections.map((s) => s.title)).toEqual(['Thresholds', 'Sync runs', 'Environment', 'Logs']);
+
+    const thresholds = section(report, 'Thresholds').data as unknown as { check: string; metric: string; verdict: string }[];
+    expect(thresholds.find((t) => t.metric === 'invalid_rate[hourly]')).toMatchObject({ check: 'schema', verdict: 'fail' });
+    expect(thresholds.filter((t) => t.check === 'availability').length).toBeGreaterThan(3);
+
+    const runs = section(report, 'Sync runs').data as unknown as { runId: string; streams: { stream: string; balanced: boolean | null; reasons: Record<string, number> }[] }[];
+    expect(runs.map((x) => x.runId)).toEqual(['run-latest', 'run-older']);
+    expect(runs[0]!.streams.every((s) => s.balanced === true)).toBe(true);
+    expect(runs[0]!.streams[0]!.reasons).toEqual({ out_of_range: 1 });
+
+    const env = section(report, 'Environment').data as unknown as { topology: string; members: { label: string; reachable: boolean; capabilities: { getLog: { supported: boolean }; dbHash: { supported: boolean; detail: string } } }[] };
+    expect(env.members.map((m) => [m.label, m.reachable])).toEqual([
+      ['primary', true],
+      ['replica-1', true],
+    ]);
+    // FerretDB answers getLog but has no dbHash: both are asked, neither assumed.
+    expect(env.members[0]!.capabilities.getLog.supported).toBe(true);
+    expect(env.members[0]!.capabilities.dbHash).toMatchObject({ supported: false, detail: expect.stringContaining('not supported by this server') });
+    expect(report.server?.server.flavor).toMatch(/FerretDB/);
+
+    const logs = section(report, 'Logs').data as unknown as { server: { member: string; supported: boolean; scanned: number }[]; runErrors: string[]; failedFindings: string[] };
+    expect(logs.server[0]).toMatchObject({ member: 'primary', supported: true });
+    expect(logs.server[0]!.scanned).toBeGreaterThan(0);
+    expect(logs.runErrors).toEqual([expect.stringContaining('run-older')]);
+    expect(logs.failedFindings.some((f) => f.startsWith('schema:'))).toBe(true);
+
+    const all = readFileSync(out, 'utf8') + readFileSync(join(fixture.dir, 'evidence', 'report.json'), 'utf8');
+    expect(all).not.toContain('hunter2');
+  });
+
+  it('reports a member that is down, with its classified error and no credentials, instead of crashing', async () => {
+    const down = 'mongodb://proofline:s3cr3t-pw@127.0.0.1:1/?directConnection=true';
+    const out = join(fixture.dir, 'down', 'report.html');
+    const r = await runCli(['report', '--config', fixture.config, '--out', out], { env: { MONGODB_REPLICA_URIS: `${stackUris().replicas[0]},${down}` } });
+    expect(r.code, r.stderr).toBe(1);
+    const text = readFileSync(out, 'utf8') + readFileSync(join(fixture.dir, 'down', 'report.json'), 'utf8') + r.stdout + r.stderr;
+    expect(text).not.toContain('s3cr3t-pw');
+    const report = JSON.parse(readFileSync(join(fixture.dir, 'down', 'report.json'), 'utf8')) as Report;
+    const env = section(report, 'Environment').data as unknown as { topology: string; members: { label: string; reachable: boolean; error?: string }[] };
+    expect(env.members[2]).toMatchObject({ label: 'replica-2', reachable: false, error: expect.stringContaining('[CONNECTION_REFUSED]') });
+    expect(env.topology).toContain('unreachable: replica-2');
+    expect(report.results.find((x) => x.name === 'availability')!.status).toBe('fail');
+  });
+
+  it('reuses fresh results from the monitor history with --from-history and runs the rest live', async () => {
+    const client = await primaryClient();
+    try {
+      const now = Date.now();
+      await client
+        .db(fixture.db)
+        .collection('_proofline_check_history')
+        .insertMany([
+          { kind: 'check', at: new Date(now - 30_000), check: 'availability', status: 'pass', summary: 'from the monitor: 2/2 endpoints reachable', startedAt: new Date(now - 31_000).toISOString(), durationMs: 120, latencyMs: {}, availability: {}, invalidRate: {}, lagMs: {}, measurements: [{ key: 'connect_ms[primary]', metric: 'connect_ms', value: 3, unit: 'ms' }] },
+          { kind: 'check', at: new Date(now - 3_600_000), check: 'quality', status: 'fail', summary: 'an old quality run', startedAt: new Date(now - 3_600_000).toISOString(), durationMs: 50, latencyMs: {}, availability: {}, invalidRate: {}, lagMs: {}, measurements: [] },
+        ]);
+    } finally {
+      await client.close();
+    }
+    const out = join(fixture.dir, 'history', 'report.html');
+    const r = await runCli(['report', '--config', fixture.config, '--out', out, '--from-history', '--max-age', '10m']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(fixture.dir, 'history', 'report.json'), 'utf8')) as Report;
+    expect(report.results.find((x) => x.name === 'availability')!.summary).toBe('from the monitor: 2/2 endpoints reachable');
+    // The stale quality entry is not reused: quality ran live and passed.
+    expect(report.results.find((x) => x.name === 'quality')!.status).toBe('pass');
+    const env = section(report, 'Environment').data as unknown as { checkSources: Record<string, string> };
+    expect(env.checkSources.availability).toMatch(/^from the monitor history, recorded /);
+    expect(env.checkSources.quality).toMatch(/^live \(latest history entry is \d+ s old/);
+    expect(report.sections.map((s) => s.title)).toContain('Monitor history');
+  });
+
+  it('rejects bad usage with exit 2 and a message naming the problem', async () => {
+    const r1 = await runCli(['report', '--config', fixture.config, '--out', join(fixture.dir, 'x.json')]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/--out names the HTML report/);
+    const r2 = await runCli(['report', '--config', fixture.config, '--max-age', 'soon']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--max-age must be a duration/);
+    const r3 = await runCli(['report', '--config', join(fixture.dir, 'missing.yaml')]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/cannot read config/);
+  });
+});
