@@ -38,7 +38,7 @@ export async function* readCsv(path: string, rel: string, options: CsvOptions): 
     while (skipped.length) yield skipped.shift()!;
     const line = item.info.lines;
     if (item.info.error) {
-      yield parseErrorData(rel, line, `line ${line}: ${item.info.error.message ?? item.info.error.code ?? 'wrong number of fields'}`, item.raw.replace(/\r?\n$/, ''));
+      yield parseErrorData(rel, line, `line ${line}: ${item.info.error.message ?? item.info.error.code ?? 'wrong number of fields'}`, item.raw.replace(/[\r\n]+$/, ''));
       continue;
     }
     yield { ...item.record, _ab_source_file_url: rel, _ab_source_file_row: line };
