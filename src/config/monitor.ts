@@ -36,6 +36,8 @@ export interface MonitorConfig {
   token_env?: string;
   /** A check run longer than this is recorded as failed (timed out). */
   check_timeout: string;
+  /** On SIGTERM/SIGINT, how long in-flight checks and syncs may take to finish before they are interrupted. */
+  shutdown_grace: string;
   syncs: MonitorSyncSchedule[];
   history: { collection: string; retention: string };
   server_log: { interval: string; limit: number };
@@ -51,6 +53,7 @@ export const monitorSchema = {
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 9464 },
     token_env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'an environment variable name' },
     check_timeout: { ...DURATION, default: '30s' },
+    shutdown_grace: { ...DURATION, default: '30s' },
     syncs: {
       type: 'array',
       default: [],

@@ -106,7 +106,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   if (hook && !hookUrl) throw new ConfigError('monitor.alerts.webhook: set url, or url_env naming a set environment variable');
 
   const timeoutMs = parseDuration(mon.check_timeout, 'monitor.check_timeout');
-  const graceMs = options.shutdownGraceMs ?? timeoutMs;
+  const graceMs = options.shutdownGraceMs ?? parseDuration(mon.shutdown_grace, 'monitor.shutdown_grace');
   const settings = checkSettings(config);
   const checkNames = settings.map((s) => s.name);
   const runCheck = options.runCheck ?? (await loadRunCheck());
