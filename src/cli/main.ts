@@ -4,6 +4,7 @@ import { isUsageOrConfigError, isProoflineError, errorMessage } from '../errors.
 import { redactText } from '../common/redact.js';
 import { registerStackCommand } from './stack.js';
 import { registerSourceCommand } from './source.js';
+import { registerDestinationCommand } from './destination.js';
 import { registerMonitorCommand } from './monitor.js';
 import { registerCheckCommand } from './check.js';
 import { registerReportCommand } from './report.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStackCommand(program);
   registerSourceCommand(program);
+  registerDestinationCommand(program);
   registerMonitorCommand(program);
   registerCheckCommand(program);
   registerReportCommand(program);

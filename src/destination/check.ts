@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { redactText, uriHosts } from '../common/redact.js';
+import { errorMessage } from '../errors.js';
+import type { AirbyteConnectionStatus } from '../protocol/messages.js';
+import { withClient } from '../store/connection.js';
+import { driverOptions, type DestinationConfig } from './config.js';
+
+/**
+ * `check`: can this config write where it says? Connects (classified errors: auth, TLS,
+ * unreachable...), then inserts and drops a probe document in a scratch collection of the
+ * target database, because a read-only user passes a ping but fails every sync.
+ */
+export async function checkDestination(cfg: DestinationConfig): Promise<AirbyteConnectionStatus> {
+  try {
+    return await withClient(
+      cfg.uri,
+      async (client) => {
+        const db = client.db(cfg.database);
+        const name = `_proofline_check_${randomBytes(4).toString('hex')}`;
+        try {
+          await db.collection(name).insertOne({ probe: true, at: new Date() });
+        } finally {
+          await db
+            .collection(name)
+            .drop()
+            .catch(() => undefined);
+        }
+        const info = await client.db('admin').command({ buildInfo: 1 }).catch(() => ({}) as Record<string, unknown>);
+        const flavor = typeof info.ferretdbVersion === 'string' ? `FerretDB ${info.ferretdbVersion}` : `MongoDB-compatible ${String(info.version ?? '')}`.trim();
+        return { status: 'SUCCEEDED', message: `wrote and removed a probe document in ${cfg.database} on ${uriHosts(cfg.uri)} (${flavor})` };
+      },
+      { timeoutMs: cfg.timeout_ms, appName: 'proofline-destination', driver: driverOptions(cfg) },
+    );
+  } catch (e) {
+    const hint = (e as { hint?: string }).hint;
+    return { status: 'FAILED', message: redactText(`${errorMessage(e)}${hint ? ` (${hint})` : ''}`) };
+  }
+}

@@ -1,0 +1,120 @@
+import type { MongoClientOptions } from 'mongodb';
+import { createAjv } from '../common/ajv.js';
+import { describeSchemaErrors } from '../config/load.js';
+import { ConfigError } from '../errors.js';
+import type { JsonObject } from '../protocol/messages.js';
+
+/**
+ * The config of `proofline destination mongodb` (what an Airbyte user fills in the
+ * destination form). Per stream, optionally: the collection, the mapping and the target
+ * schema; with a schema the destination maps, validates and quarantines like a pipeline,
+ * without one it stores each record's fields as a typed document.
+ */
+
+export interface DestinationStreamConfig {
+  /** Airbyte stream name (`namespace.name` also accepted). */
+  name: string;
+  collection?: string;
+  mapping?: string;
+  /** Target JSON Schema: a file path, or a name looked up in schemas_dir (`hourly_measurements`). */
+  schema?: string;
+}
+
+export interface DestinationConfig {
+  uri: string;
+  database: string;
+  tls?: { enabled?: boolean; ca_file?: string; cert_key_file?: string; allow_invalid_hostnames?: boolean };
+  /** Extra driver options, e.g. {retryWrites: false, replicaSet: "rs0"} for DocumentDB. */
+  options: JsonObject;
+  timeout_ms: number;
+  batch_size: number;
+  /** Prefix of collections named after streams (streams without an explicit collection). */
+  collection_prefix: string;
+  schemas_dir?: string;
+  streams: DestinationStreamConfig[];
+}
+
+export const destinationConfigSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'proofline MongoDB / DocumentDB destination',
+  type: 'object',
+  additionalProperties: false,
+  required: ['uri', 'database'],
+  properties: {
+    uri: {
+      type: 'string',
+      title: 'Connection URI',
+      pattern: '^mongodb(\\+srv)?://',
+      description: 'mongodb:// or mongodb+srv:// URI, credentials included (DocumentDB: the cluster endpoint, with ?replicaSet=rs0&retryWrites=false).',
+      airbyte_secret: true,
+      order: 0,
+    },
+    database: { type: 'string', title: 'Database', minLength: 1, pattern: '^[^/\\\\. "$]+$', order: 1 },
+    tls: {
+      type: 'object',
+      title: 'TLS',
+      additionalProperties: false,
+      order: 2,
+      properties: {
+        enabled: { type: 'boolean', description: 'Force TLS on (DocumentDB requires it).' },
+        ca_file: { type: 'string', description: 'CA bundle path inside the connector container (DocumentDB: global-bundle.pem).' },
+        cert_key_file: { type: 'string', description: 'Client certificate + key (PEM) for X.509 auth.' },
+        allow_invalid_hostnames: { type: 'boolean', description: 'Only for SSH tunnels to DocumentDB, where the host name cannot match.' },
+      },
+    },
+    options: { type: 'object', title: 'Driver options', default: {}, description: 'Extra MongoDB driver options, e.g. {"retryWrites": false}.', order: 3 },
+    timeout_ms: { type: 'integer', minimum: 100, maximum: 600000, default: 10000, order: 4 },
+    batch_size: { type: 'integer', minimum: 1, maximum: 100000, default: 1000, description: 'Records per bulk write; STATE is echoed after each flush.', order: 5 },
+    collection_prefix: { type: 'string', default: '', pattern: '^[^$]*$', order: 6 },
+    schemas_dir: { type: 'string', description: 'Folder of target schemas named by streams[].schema (default: the image bundled schemas).', order: 7 },
+    streams: {
+      type: 'array',
+      title: 'Per-stream settings',
+      default: [],
+      order: 8,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          collection: { type: 'string', minLength: 1, pattern: '^[^$]+$' },
+          mapping: { type: 'string', minLength: 1, description: 'proofline mapping, e.g. wunderground_hourly (default: identity)' },
+          schema: { type: 'string', minLength: 1, description: 'target schema: path or name in schemas_dir' },
+        },
+      },
+    },
+  },
+} as const;
+
+const validate = createAjv({ useDefaults: true }).compile(destinationConfigSchema);
+
+export function parseDestinationConfig(raw: JsonObject, file = 'config'): DestinationConfig {
+  const doc = structuredClone(raw);
+  if (!validate(doc)) throw new ConfigError(`invalid destination ${file}:\n  ${describeSchemaErrors(validate.errors).join('\n  ')}`);
+  return doc as unknown as DestinationConfig;
+}
+
+/** Driver options from the config: TLS settings by their driver names, then `options`. */
+export function driverOptions(cfg: DestinationConfig): MongoClientOptions {
+  const t = cfg.tls ?? {};
+  return {
+    ...(t.enabled !== undefined && { tls: t.enabled }),
+    ...(t.ca_file && { tls: true, tlsCAFile: t.ca_file }),
+    ...(t.cert_key_file && { tls: true, tlsCertificateKeyFile: t.cert_key_file }),
+    ...(t.allow_invalid_hostnames !== undefined && { tlsAllowInvalidHostnames: t.allow_invalid_hostnames }),
+    ...(cfg.options as MongoClientOptions),
+  };
+}
+
+/** The per-stream settings for a stream, matched on `namespace.name` then on `name`. */
+export function streamSettings(cfg: DestinationConfig, name: string, namespace?: string): DestinationStreamConfig {
+  const full = namespace ? `${namespace}.${name}` : name;
+  return cfg.streams.find((s) => s.name === full) ?? cfg.streams.find((s) => s.name === name) ?? { name };
+}
+
+/** Collection for a stream: explicit, else prefix + name (namespace dots kept out: `ns_name`). */
+export function collectionFor(cfg: DestinationConfig, name: string, namespace?: string): string {
+  const s = streamSettings(cfg, name, namespace);
+  return s.collection ?? `${cfg.collection_prefix}${namespace ? `${namespace}_` : ''}${name}`;
+}
