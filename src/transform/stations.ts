@@ -34,7 +34,7 @@ function stationsMapper(name: string, source: 'infoclimat' | 'wunderground'): Ma
           latitude,
           longitude,
           elevation_m: elevation,
-          type: text(data.type),
+          type: text(data.type) ?? (source === 'wunderground' ? 'pws' : null),
           license: typeof license === 'object' || typeof license === 'string' ? license : String(license),
           timezone: text(data.timezone),
           country: text(data.country),

@@ -74,7 +74,7 @@ export const infoclimatSource: SourceConnector = {
           name: STATIONS_STREAM,
           json_schema: stationRowSchema as unknown as JsonObject,
           supported_sync_modes: ['full_refresh', 'incremental'],
-          source_defined_primary_key: [['id']],
+          source_defined_primary_key: [['source'], ['id_station']],
         },
       ],
     };

@@ -69,7 +69,7 @@ export const wundergroundSource: SourceConnector = {
           default_cursor_field: ['dh_utc'],
           source_defined_primary_key: [['id_station'], ['dh_utc']],
         },
-        { name: STATIONS_STREAM, json_schema: stationSchema as unknown as JsonObject, supported_sync_modes: ['full_refresh'], source_defined_primary_key: [['id']] },
+        { name: STATIONS_STREAM, json_schema: stationSchema as unknown as JsonObject, supported_sync_modes: ['full_refresh'], source_defined_primary_key: [['source'], ['id_station']] },
       ],
     };
   },
