@@ -224,9 +224,32 @@ export class StreamWriter {
   async finish(): Promise<void> {
     await this.flush();
     if (!this.tempName) return;
-    await this.ctx.db.renameCollection(this.tempName, this.t.collection, { dropTarget: true });
+    await this.swapIn(this.tempName);
     this.ctx.logger.info({ stream: this.name, collection: this.t.collection }, 'overwrite: loaded collection swapped in');
     this.tempName = undefined;
+  }
+
+  private async swapIn(temp: string): Promise<void> {
+    try {
+      await this.ctx.db.renameCollection(temp, this.t.collection, { dropTarget: true });
+      return;
+    } catch (e) {
+      // FerretDB v1 answers NotImplemented (238) for dropTarget: asked, not guessed.
+      if ((e as { code?: number }).code !== 238) throw e;
+    }
+    const exists = (await this.ctx.db.listCollections({ name: this.t.collection }, { nameOnly: true }).toArray()).length > 0;
+    if (!exists) {
+      await this.ctx.db.renameCollection(temp, this.t.collection);
+      return;
+    }
+    const old = `${this.t.collection}__proofline_old_${this.ctx.runId}`.slice(0, 120);
+    this.ctx.logger.warn(
+      { stream: this.name, collection: this.t.collection },
+      'renameCollection with dropTarget is not supported by this server: swapping with two renames (the collection is absent for the instant between them)',
+    );
+    await this.ctx.db.renameCollection(this.t.collection, old);
+    await this.ctx.db.renameCollection(temp, this.t.collection);
+    await this.ctx.db.collection(old).drop();
   }
 
   /** After a failure: the temporary collection of an unfinished overwrite is dropped. */
