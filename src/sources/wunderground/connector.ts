@@ -1,4 +1,4 @@
-import { ErrorCode, ProoflineError } from '../../errors.js';
+import { ConfigError, ErrorCode, ProoflineError } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { isValidZone } from '../../transform/local-time.js';
 import { validateSourceConfig } from '../config.js';
@@ -33,7 +33,7 @@ interface WundergroundConfig {
 function parse(config: JsonObject): WundergroundConfig {
   const cfg = validateSourceConfig<WundergroundConfig>('wunderground', wundergroundConfigSchema, config);
   for (const [i, s] of cfg.stations.entries()) {
-    if (!isValidZone(s.timezone)) throw new ProoflineError(ErrorCode.CONFIG_INVALID, `stations.${i}.timezone: "${s.timezone}" is not an IANA time zone (e.g. Europe/Paris)`);
+    if (!isValidZone(s.timezone)) throw new ConfigError(`stations.${i}.timezone: "${s.timezone}" is not an IANA time zone (e.g. Europe/Paris)`);
   }
   return cfg;
 }
