@@ -51,11 +51,15 @@ function pipe(sourceArgs: string[], destArgs: string[]): Promise<Piped> {
   });
 }
 
-const parseLines = (s: string): Array<Record<string, any>> =>
+interface Msg {
+  type: string;
+  record: { stream: string; data: { id: unknown } };
+}
+const parseLines = (s: string): Msg[] =>
   s
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
+    .map((l) => JSON.parse(l) as Msg);
 
 describe('source-faker | proofline destination mongodb write', () => {
   let dir: string;
