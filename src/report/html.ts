@@ -48,8 +48,8 @@ function availabilityCharts(r: CheckResult): string {
   }
   const bars: Bar[] = Object.entries(r.measurements)
     .filter(([k]) => k.startsWith('op_ms_p95['))
-    .map(([k, m]) => ({ label: k.slice('op_ms_p95['.length, -1), value: m.value, group: m.labels?.endpoint ?? '' }));
-  if (bars.length) out.push(barChart('op-latency', 'operation latency p95 per endpoint (ms)', bars, { unit: 'ms', threshold: thresholdValue(r, 'op_ms_p95['), thresholdLabel: 'op p95 threshold' }));
+    .map(([k, m]) => ({ label: k.slice('op_ms_p95['.length, -1), value: m.value, group: m.labels?.endpoint ?? '', threshold: thresholdOf(r, k)?.value }));
+  if (bars.length) out.push(barChart('op-latency', 'operation latency p95 per endpoint (ms; red tick: threshold)', bars, { unit: 'ms' }));
   return out.join('');
 }
 
@@ -83,10 +83,17 @@ function schemaCharts(r: CheckResult): string {
 }
 
 function qualityCharts(r: CheckResult): string {
-  const bars = Object.entries(r.measurements)
-    .filter(([, m]) => m.metric !== 'freshness_age_ms')
-    .map(([k, m]) => ({ label: m.labels?.rule ?? k, value: m.value, group: m.metric ?? '' }));
-  return bars.length ? barChart('quality-rules', 'quality rules: measured value per rule (rates, violation counts)', bars, { unit: 'value' }) : '';
+  // Rates and counts do not share a scale: one chart per metric, each bar with its own threshold tick.
+  const byMetric = new Map<string, Bar[]>();
+  for (const [k, m] of Object.entries(r.measurements)) {
+    const metric = m.metric ?? k;
+    const list = byMetric.get(metric) ?? [];
+    list.push({ label: m.labels?.rule ?? k, value: m.value, threshold: thresholdOf(r, k)?.value });
+    byMetric.set(metric, list);
+  }
+  return [...byMetric]
+    .map(([metric, bars]) => barChart(`quality-${metric}`, `quality: ${metric.replace(/_/g, ' ')} per rule (red tick: threshold)`, bars, { unit: metric.endsWith('_ms') ? 'ms' : metric.includes('rate') ? 'rate' : 'count' }))
+    .join('');
 }
 
 const CHARTS: Record<string, (r: CheckResult) => string> = {

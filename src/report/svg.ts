@@ -9,8 +9,8 @@ export function esc(s: unknown): string {
 }
 
 const W = 640;
-const H = 240;
-const M = { top: 24, right: 16, bottom: 48, left: 56 };
+const H = 270;
+const M = { top: 24, right: 16, bottom: 76, left: 64 };
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#dc2626'];
 
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));
@@ -38,10 +38,12 @@ export interface Bar {
   value: number | null;
   /** Optional colour group (one colour per group). */
   group?: string;
+  /** This bar's own threshold, drawn as a red tick across its slot. */
+  threshold?: number;
 }
 
 export function barChart(id: string, title: string, bars: Bar[], options: { unit?: string; threshold?: number; thresholdLabel?: string } = {}): string {
-  const maxY = Math.max(options.threshold ?? 0, ...bars.map((b) => b.value ?? 0)) * 1.1 || 1;
+  const maxY = Math.max(options.threshold ?? 0, ...bars.map((b) => Math.max(b.value ?? 0, b.threshold ?? 0))) * 1.1 || 1;
   const iw = W - M.left - M.right;
   const ih = H - M.top - M.bottom;
   const slot = iw / Math.max(1, bars.length);
@@ -53,7 +55,12 @@ export function barChart(id: string, title: string, bars: Bar[], options: { unit
       const x = M.left + i * slot + slot * 0.15;
       const color = PALETTE[groups.indexOf(b.group ?? '') % PALETTE.length];
       const lx = x + slot * 0.35;
-      return `<rect class="bar" data-value="${b.value ?? ''}" x="${x.toFixed(1)}" y="${(M.top + ih - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}"><title>${esc(b.label)}: ${b.value ?? 'n/a'}</title></rect><text class="tick" x="${lx.toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="end" transform="rotate(-30 ${lx.toFixed(1)} ${H - M.bottom + 14})">${esc(b.label.slice(0, 22))}</text>`;
+      const ty = b.threshold === undefined ? null : M.top + ih - (b.threshold / maxY) * ih;
+      const tick =
+        ty === null
+          ? ''
+          : `<line class="threshold bar-threshold" data-value="${b.threshold}" x1="${(x - slot * 0.08).toFixed(1)}" x2="${(x + slot * 0.78).toFixed(1)}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}"/>`;
+      return `${tick}<rect class="bar" data-value="${b.value ?? ''}" x="${x.toFixed(1)}" y="${(M.top + ih - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}"><title>${esc(b.label)}: ${b.value ?? 'n/a'}</title></rect><text class="tick" x="${lx.toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="end" transform="rotate(-30 ${lx.toFixed(1)} ${H - M.bottom + 14})">${esc(b.label.slice(0, 22))}</text>`;
     })
     .join('');
   return frame(id, title, maxY, body + thresholdLine(options.threshold, maxY, options.thresholdLabel ?? 'threshold'), options.unit ?? '');
@@ -62,7 +69,8 @@ export function barChart(id: string, title: string, bars: Bar[], options: { unit
 /** Latency distribution: samples binned into equal-width buckets. */
 export function histogram(id: string, title: string, samples: number[], options: { unit?: string; threshold?: number; thresholdLabel?: string; bins?: number } = {}): string {
   if (samples.length === 0) return `<p class="muted">${esc(title)}: no samples</p>`;
-  const max = Math.max(...samples, options.threshold ?? 0);
+  // Bins span the samples only: stretching them to a far threshold would squash the distribution into one bar.
+  const max = Math.max(...samples);
   const n = options.bins ?? Math.min(20, Math.max(5, Math.ceil(Math.sqrt(samples.length))));
   const width = max / n || 1;
   const counts = new Array<number>(n).fill(0);
