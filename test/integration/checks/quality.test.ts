@@ -56,8 +56,8 @@ describe('quality rules check', () => {
     const failing = r.findings.filter((f) => f.status === 'fail').map((f) => f.message);
     expect(failing).toHaveLength(5); // all but the null rate (0.167 <= 0.25)
     expect(failing).toContainEqual(expect.stringMatching(/^rule dew<=temp on m: 2, expected <= 0$/));
-    const rulesEvidence = r.evidence.rules as { name: string; detail: Record<string, unknown> }[];
-    const dup = rulesEvidence.find((x) => x.type === 'duplicates' as never)!;
+    const rulesEvidence = r.evidence.rules as { name: string; type: string; detail: Record<string, unknown> }[];
+    const dup = rulesEvidence.find((x) => x.type === 'duplicates')!;
     expect(dup.detail).toMatchObject({ duplicate_keys: 3, extra_documents: 4 });
   });
 
