@@ -196,6 +196,8 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
 
   const scheduler = new Scheduler();
   for (const s of settings) {
+    // A real zero from the start (no tick missed yet), so rate() works before the first miss.
+    metrics.ticksMissed.inc({ check: s.name }, 0);
     scheduler.add({
       name: s.name,
       intervalMs: s.intervalMs,
@@ -281,10 +283,25 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
     },
     { host: options.host ?? mon.host, port: options.port ?? mon.port, ...(token ? { token } : {}) },
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? mon.port, options.host ?? mon.host, () => resolve());
-  });
+  const bindHost = options.host ?? mon.host;
+  const bindPort = options.port ?? mon.port;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(bindPort, bindHost, () => resolve());
+    });
+  } catch (e) {
+    // Nothing may keep running behind a monitor that could not start.
+    stopping = true;
+    clearTimeout(reconnectTimer);
+    await Promise.all([scheduler.stop(0), syncs.stop(0)]);
+    await client?.close().catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot listen on ${bindHost}:${bindPort}: ${code === 'EADDRINUSE' ? 'the port is already in use' : errorMessage(e)}`, {
+      cause: e,
+      hint: 'Pick another port with --port (0 picks a free one) or monitor.port.',
+    });
+  }
   const addr = server.address() as AddressInfo;
   const host = addr.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;

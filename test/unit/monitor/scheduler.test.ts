@@ -63,7 +63,7 @@ describe('scheduler', () => {
     expect(await s.stop(1000)).toEqual([]);
     expect(finished).toBe(true);
     const s2 = new Scheduler();
-    s2.add({ name: 'stuck', intervalMs: 1000, run: () => sleep(500) });
+    s2.add({ name: 'stuck', intervalMs: 1000, run: async () => void (await sleep(500)) });
     await sleep(5);
     expect(await s2.stop(20)).toEqual(['stuck']);
   });

@@ -40,7 +40,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((ok) => s.close(ok))));
 });
 
-const result = (status: 'pass' | 'warn' | 'fail' | 'unsupported', summary = status) => ({ name: 'replication' as const, status, summary });
+const result = (status: 'pass' | 'warn' | 'fail' | 'unsupported', summary: string = status) => ({ name: 'replication' as const, status, summary });
 
 describe('alert webhook', () => {
   it('retries a receiver that fails twice, then delivers once (3 attempts)', async () => {
