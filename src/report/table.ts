@@ -26,7 +26,8 @@ export function renderTable(results: CheckResult[], options: { color?: boolean }
   });
   for (const r of results) {
     const details = r.findings
-      .filter((f) => f.status !== 'pass')
+      // The summary already quotes the first problem: do not print it twice.
+      .filter((f) => f.status !== 'pass' && !r.summary.includes(f.message))
       .slice(0, 8)
       .map((f) => `${paint[f.status](`[${f.status}]`)} ${f.message}`);
     table.push([c.bold(r.name), paint[r.status](STATUS_TEXT[r.status]), [r.summary, ...details].join('\n'), `${(r.durationMs / 1000).toFixed(2)} s`]);
