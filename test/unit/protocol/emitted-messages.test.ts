@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, it, expect } from 'vitest';
@@ -92,6 +93,25 @@ describe('every message proofline emits validates against airbyte_protocol.v0.ya
     const kinds = new Set(all.map((m) => (m.type === 'TRACE' ? `TRACE/${(m.trace as { type: string }).type}` : String(m.type))));
     expect([...kinds].sort()).toEqual(['CATALOG', 'CONNECTION_STATUS', 'RECORD', 'STATE', 'TRACE/STREAM_STATUS']);
     for (const m of all) expectValid(m);
+  });
+
+  it('proofline destination mongodb spec, check (failed) and a failed write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-dest-msg-'));
+    const config = join(dir, 'dest.json');
+    const catalog = join(dir, 'catalog.json');
+    // Nothing listens on port 1: check answers FAILED, write fails with a TRACE error.
+    writeFileSync(config, JSON.stringify({ uri: 'mongodb://user:pw@127.0.0.1:1/', database: 'x', timeout_ms: 300 }));
+    writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: 's', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }] }));
+    const spec = await runCli(['destination', 'mongodb', 'spec']);
+    const check = await runCli(['destination', 'mongodb', 'check', '--config', config]);
+    const write = await runCli(['destination', 'mongodb', 'write', '--config', config, '--catalog', catalog], { input: '{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":1}}\n' });
+    expect([spec.code, check.code, write.code]).toEqual([0, 0, 1]);
+    expect(lines(spec.stdout)).toMatchObject([{ type: 'SPEC', spec: { supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'] } }]);
+    expect(lines(check.stdout)).toMatchObject([{ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: expect.stringContaining('connection refused') } }]);
+    expect(lines(write.stdout)).toMatchObject([{ type: 'TRACE', trace: { type: 'ERROR' } }]);
+    // The password in the URI appears nowhere.
+    expect(`${check.stdout}${check.stderr}${write.stdout}${write.stderr}`).not.toContain('pw@');
+    for (const m of [...lines(spec.stdout), ...lines(check.stdout), ...lines(write.stdout)]) expectValid(m);
   });
 
   it('a failed read emits a TRACE error and INCOMPLETE statuses, all valid, and exits 1', async () => {
