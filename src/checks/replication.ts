@@ -1,6 +1,6 @@
 import type { MongoClient, WriteConcernSettings } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
-import { capabilitiesOf } from '../store/capabilities.js';
+import { capabilitiesFor } from './server-capabilities.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, endpointsOf, tryConnect, type Endpoint } from './endpoints.js';
@@ -218,7 +218,7 @@ export async function checkReplication(config: PipelineConfig, ctx: CheckContext
     const ready = await visibleOn(b, members, dbName, cfg.marker_collection, 'replication markers');
     await markers(b, p.client, ready, config, ctx);
 
-    const caps = await capabilitiesOf(p.client);
+    const caps = await capabilitiesFor(p.client, config.mongodb.uri);
     const lag = await serverLag(p.client, caps, config.mongodb.postgres_url);
     b.evidence.server_lag = lag;
     if (!lag.supported) b.finding(CheckStatus.UNSUPPORTED, lag.note);
