@@ -18,6 +18,8 @@ export interface DestinationStreamConfig {
   mapping?: string;
   /** Target JSON Schema: a file path, or a name looked up in schemas_dir (`hourly_measurements`). */
   schema?: string;
+  /** Primary key on the MAPPED document (dotted paths), when it differs from the source's raw key. */
+  primary_key?: string[];
 }
 
 export interface DestinationConfig {
@@ -81,6 +83,12 @@ export const destinationConfigSchema = {
           collection: { type: 'string', minLength: 1, pattern: '^[^$]+$' },
           mapping: { type: 'string', minLength: 1, description: 'proofline mapping, e.g. wunderground_hourly (default: identity)' },
           schema: { type: 'string', minLength: 1, description: 'target schema: path or name in schemas_dir' },
+          primary_key: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', minLength: 1 },
+            description: 'append_dedup key on the mapped document (e.g. ["id_station", "dh_utc"]); default: the catalog primary key',
+          },
         },
       },
     },

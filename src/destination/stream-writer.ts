@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.js';
 import { toJsonView, type DocValidator } from '../checks/schema-validator.js';
 import type { AirbyteRecordMessage, ConfiguredAirbyteStream, JsonObject } from '../protocol/messages.js';
 import type { FieldFailure, Mapper } from '../transform/mapper.js';
+import { safeKeys } from './safe-keys.js';
 import { typeDocument } from './typed-document.js';
 
 /**
@@ -112,7 +113,7 @@ export class StreamWriter {
   reject(data: JsonObject, failures: FieldFailure[] | Array<{ field: string; rule: string; value?: unknown; message: string }>): void {
     this.counts.rejected += 1;
     for (const f of failures) this.counts.reasons[f.rule] = (this.counts.reasons[f.rule] ?? 0) + 1;
-    this.quarantine.push({ stream: this.name, run_id: this.ctx.runId, rejected_at: new Date(), reasons: failures, data });
+    this.quarantine.push({ stream: this.name, run_id: this.ctx.runId, rejected_at: new Date(), reasons: safeKeys(failures), data: safeKeys(data) });
   }
 
   /** Map and validate one record; true when the batch is full and should be flushed. */
@@ -124,7 +125,8 @@ export class StreamWriter {
       this.reject(record.data, outcome.failures);
       return this.pendingCount >= this.ctx.batchSize;
     }
-    const doc: Document = outcome.doc;
+    // Typed documents keep the source's field names, made storable; mapped ones are schema-checked.
+    const doc: Document = this.t.validator ? outcome.doc : safeKeys(outcome.doc);
     if (this.t.validator) {
       const failures = this.t.validator(toJsonView(doc));
       if (failures.length) {

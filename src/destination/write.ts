@@ -9,6 +9,7 @@ import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type Configur
 import { connect } from '../store/connection.js';
 import { createMapper } from '../transform/mapper.js';
 import { collectionFor, driverOptions, streamSettings, type DestinationConfig } from './config.js';
+import { safeKeys } from './safe-keys.js';
 import { StreamWriter, type StreamCounts, type StreamTarget } from './stream-writer.js';
 import { timestampPaths } from './typed-document.js';
 
@@ -51,7 +52,7 @@ export function buildTarget(cfg: DestinationConfig, configured: ConfiguredAirbyt
   const { name, namespace } = configured.stream;
   const settings = streamSettings(cfg, name, namespace);
   const target: StreamTarget = {
-    configured,
+    configured: settings.primary_key ? { ...configured, primary_key: settings.primary_key.map((k) => k.split('.')) } : configured,
     collection: collectionFor(cfg, name, namespace),
     mapper: createMapper(settings.mapping ?? 'identity'),
   };
@@ -103,7 +104,7 @@ export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, opt
             run_id: runId,
             rejected_at: new Date(),
             reasons: [{ field: '(record)', rule: 'unknown_stream', message: `stream ${key} is not in the configured catalog` }],
-            data: m.record.data,
+            data: safeKeys(m.record.data),
           });
           if (unknownBuffer.length >= config.batch_size) await flushUnknown();
           continue;
