@@ -23,7 +23,7 @@ type Format = (typeof FORMATS)[number];
 
 /** Server identity for the report header; a report is still written when the server is down. */
 async function serverInfo(config: PipelineConfig): Promise<unknown> {
-  return withClient(config.mongodb.uri, (c) => capabilitiesOf(c), { timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000) }).catch(() => null);
+  return withClient(config.mongodb.uri, (c) => capabilitiesOf(c), { timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000), driver: config.mongodb.options as never }).catch(() => null);
 }
 
 export function render(format: Format, results: CheckResult[], context: ReportContext): string {
