@@ -5,9 +5,9 @@ import { ConfigError } from '../errors.js';
 
 /**
  * The validator the schema check runs on each document: the target JSON Schema compiled
- * once by Ajv, and Ajv's errors turned into one FieldFailure per (field, rule). Kept in
- * src/checks because src/model did not exist when the check was written; its shape is the
- * one src/model documents (field, rule, value, message), so swapping is a one-line change.
+ * once by Ajv, and Ajv's errors turned into one FieldFailure per (field, rule). Written
+ * here first for the schema check; src/model/schema.ts re-exports it so the pipeline and
+ * the audit validate with exactly the same code. Keep the exports stable.
  */
 
 export const FAILURE_RULES = ['required', 'type', 'minimum', 'maximum', 'additionalProperties', 'enum', 'format', 'other'] as const;
