@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../../src/checks/result.js';
+import { MonitorMetrics } from '../../../src/monitor/metrics.js';
+import { digest } from '../../../src/monitor/digest.js';
+import { isNotable, parseLogLine } from '../../../src/monitor/server-log.js';
+
+/** Metrics come from results; what was not measured is absent, never a fake zero. */
+
+const base = { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 120, thresholds: [], findings: [] };
+
+const availability: CheckResult = {
+  ...base,
+  name: 'availability',
+  status: 'pass',
+  summary: 'ok',
+  measurements: {
+    'endpoint_up[primary]': { value: 1, labels: { endpoint: 'primary' } },
+    'endpoint_up[replica-1]': { value: 0, labels: { endpoint: 'replica-1' } },
+  },
+  evidence: { latencies_ms: { primary: { ping: [1, 2, 3], insert: [4] }, 'mongodb://u:pw@h:1': { ping: [5] } } },
+};
+
+const replication = (samples: (number | null)[]): CheckResult => ({
+  ...base,
+  name: 'replication',
+  status: samples.every((s) => s === null) ? 'fail' : 'pass',
+  summary: 'r',
+  measurements: {},
+  evidence: { lag_samples_ms: { 'replica-1': samples } },
+});
+
+describe('monitor metrics', () => {
+  it('turns latency samples into histogram observations and endpoint status into gauges', async () => {
+    const m = new MonitorMetrics();
+    m.observeCheck(availability, 1_700_000_000_000);
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/proofline_op_latency_seconds_count\{endpoint="primary",op="ping"\} 3/);
+    expect(text).toMatch(/proofline_op_latency_seconds_sum\{endpoint="primary",op="ping"\} 0.006/);
+    expect(text).toMatch(/proofline_endpoint_up\{endpoint="replica-1"\} 0/);
+    expect(text).toMatch(/proofline_check_last_success_timestamp_seconds\{check="availability"\} 1700000000/);
+    expect(text).not.toContain('pw@');
+  });
+
+  it('drops the lag series when no probe write arrived, instead of reporting 0', async () => {
+    const m = new MonitorMetrics();
+    m.observeCheck(replication([120, 300, null]));
+    expect(await m.registry.metrics()).toMatch(/proofline_replication_lag_seconds\{replica="replica-1"\} 0.3\n/);
+    m.observeCheck(replication([null, null]));
+    const text = await m.registry.metrics();
+    expect(text).not.toMatch(/proofline_replication_lag_seconds\{/);
+    expect(text).toMatch(/proofline_replication_unconfirmed_writes\{replica="replica-1"\} 2/);
+    expect(text).toMatch(/proofline_check_up\{check="replication"\} 0/);
+  });
+
+  it('an unsupported check has no up series and no last-success', async () => {
+    const m = new MonitorMetrics();
+    m.observeCheck({ ...replication([1]), status: 'pass' });
+    m.observeCheck({ ...replication([]), status: 'unsupported' });
+    const text = await m.registry.metrics();
+    expect(text).not.toMatch(/proofline_check_up\{check="replication"\}/);
+    expect(text).toMatch(/proofline_check_status\{check="replication",status="unsupported"\} 1/);
+  });
+
+  it('reports server statistics only where supported', async () => {
+    const m = new MonitorMetrics();
+    m.observeServerStats({ connections: { current: 7, available: 100 }, opcounters: { insert: 5 } }, { connections: true, opcounters: false });
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/proofline_server_connections\{state="current"\} 7/);
+    expect(text).not.toMatch(/proofline_server_opcounters_total\{/);
+    expect(text).toMatch(/proofline_server_stats_info\{section="opcounters",supported="false"\} 1/);
+  });
+
+  it('digests the chartable numbers with credentials redacted', () => {
+    const d = digest(availability);
+    expect(d.latencyMs).toEqual({ primary: 2.5, 'mongodb://***@h:1': 5 });
+    expect(d.availability).toEqual({ primary: 1, 'replica-1': 0 });
+    expect(digest(replication([10, null, 40])).lagMs).toEqual({ 'replica-1': 40 });
+  });
+});
+
+describe('server log lines', () => {
+  it('reads MongoDB and FerretDB structured lines and keeps warnings and slow operations', () => {
+    const slow = parseLogLine(JSON.stringify({ t: { $date: '2026-01-01T00:00:00Z' }, s: 'I', c: 'COMMAND', msg: 'Slow query', attr: { durationMillis: 250 } }));
+    expect(slow).toMatchObject({ slow: true, severity: 'I', message: 'Slow query (250 ms)' });
+    expect(isNotable(slow)).toBe(true);
+    const ferret = parseLogLine(JSON.stringify({ l: 'WARN', msg: 'failed mongodb://a:secret@x/y', t: { $date: '2026-01-01T00:00:00Z' } }));
+    expect(isNotable(ferret)).toBe(true);
+    expect(ferret.message).not.toContain('secret');
+    expect(isNotable(parseLogLine(JSON.stringify({ s: 'I', msg: 'Connection accepted' })))).toBe(false);
+  });
+});
