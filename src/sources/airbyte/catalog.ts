@@ -32,10 +32,9 @@ function configureStream(found: AirbyteStream, req: StreamRequest): ConfiguredAi
     throw new ConfigError(`${where}: incremental needs a cursor_field (the connector defines none); set cursor_field, or use sync_mode: full_refresh`);
   }
   const pk = found.source_defined_primary_key?.length ? found.source_defined_primary_key : req.primary_key;
+  // No primary-key requirement here: proofline dedups on the mapped document's key
+  // (the pipeline's destination.primary_key), which the connector never sees.
   const dsm = req.destination_sync_mode ?? 'append';
-  if (dsm === 'append_dedup' && (!pk || pk.length === 0)) {
-    throw new ConfigError(`${where}: append_dedup needs a primary_key (the connector defines none); set primary_key`);
-  }
   return {
     stream: found,
     sync_mode: syncMode,

@@ -29,7 +29,7 @@ export interface DockerOptions {
 }
 
 export interface AirbyteSourceConfig {
-  type: 'airbyte';
+  type?: 'airbyte';
   command?: string[];
   image?: string;
   /** The connector's own config (its spec's connectionSpecification). */
@@ -68,7 +68,8 @@ const selection = {
 export const airbyteSourceSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['type', 'config'],
+  // `type` is optional: the pipeline loader validates the block without it.
+  required: ['config'],
   properties: {
     type: { const: 'airbyte' },
     command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
