@@ -76,6 +76,23 @@ describe('Dockerfile', () => {
     expect(checked).toBeGreaterThan(4);
   });
 
+  it('lets through what every Dockerfile of the repository copies from the shared build context', () => {
+    const patterns = dockerignorePatterns();
+    const files = ['Dockerfile', 'deploy/connectors/Dockerfile'].filter(existsFromRoot);
+    for (const file of files) {
+      for (const stage of parseDockerfile(readFileSync(join(ROOT, file), 'utf8')).stages) {
+        for (const c of ins('COPY', stage)) {
+          const { from, sources } = copySources(c);
+          if (from) continue;
+          for (const src of sources) {
+            expect(existsFromRoot(src), `${file}: COPY ${src} does not exist`).toBe(true);
+            expect(dockerignored(patterns, src.replace(/^\.\//, '')), `${file}: COPY ${src} is excluded by .dockerignore`).toBe(false);
+          }
+        }
+      }
+    }
+  });
+
   it('keeps secrets, dependencies and local state out of the build context', () => {
     const patterns = dockerignorePatterns();
     for (const p of ['.env', 'deploy/.env', 'node_modules', '.git', '.stack', '.venv', 'test-output']) expect(dockerignored(patterns, p), p).toBe(true);
