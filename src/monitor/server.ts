@@ -36,7 +36,7 @@ export interface ServerOptions {
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Built code (dist/monitor) has no copy of the assets: fall back to the sources shipped alongside.
-const ASSET_DIR = [join(here, 'assets'), join(here, '../../src/monitor/assets')].find((d) => existsSync(join(d, 'index.html')))!;
+const ASSET_DIR = [join(here, 'assets'), join(here, '../../src/monitor/assets')].find((d) => existsSync(join(d, 'index.html'))) ?? join(here, 'assets');
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 const ASSETS: Record<string, { file: string; type: string }> = {

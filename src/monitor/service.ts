@@ -129,6 +129,13 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   let client: MongoClient | undefined;
   let caps: Capabilities | undefined;
   let history: HistoryStore | undefined;
+  // Built before anything starts: a bad cron pattern is a config error with nothing left running.
+  const syncs = new SyncSchedules(config, {
+    runSync: async () => (runSyncLoaded ??= await loadRunSync()),
+    metrics,
+    history: () => history,
+    onEvent: broadcast,
+  });
   let stopping = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
   const retentionMs = parseDuration(mon.history.retention);
@@ -231,12 +238,6 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   };
   scheduler.add({ name: '_server', intervalMs: parseDuration(mon.server_log.interval), run: pollServer });
 
-  const syncs = new SyncSchedules(config, {
-    runSync: async () => (runSyncLoaded ??= await loadRunSync()),
-    metrics,
-    history: () => history,
-    onEvent: broadcast,
-  });
   syncs.start();
 
   const startedAt = new Date().toISOString();
