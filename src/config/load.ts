@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { ErrorObject } from 'ajv';
 import { ConfigError } from '../errors.js';
 import { createAjv } from '../common/ajv.js';
+import { describeSchemaErrors } from '../common/schema-errors.js';
+
+// Re-exported: config sections and sources have always imported it from here.
+export { describeSchemaErrors };
 import { mongodbSchema, type MongoConfig } from './mongodb.js';
 import { streamsSchema, type StreamConfig } from './streams.js';
 import { checksSchema, type ChecksConfig } from './checks.js';
@@ -45,45 +48,6 @@ export const pipelineSchema = {
 // verbose: errors carry their schema, whose description makes a better message than a regex.
 const ajv = createAjv({ useDefaults: true, allErrors: true, verbose: true });
 const validate = ajv.compile(pipelineSchema);
-
-function keyOf(err: ErrorObject): string {
-  const path = err.instancePath.split('/').filter(Boolean);
-  if (err.keyword === 'additionalProperties') path.push(String(err.params.additionalProperty));
-  if (err.keyword === 'required') path.push(String(err.params.missingProperty));
-  return path.length ? path.join('.') : '(top level)';
-}
-
-function expectation(err: ErrorObject): string {
-  switch (err.keyword) {
-    case 'additionalProperties':
-      return 'is not a known key';
-    case 'required':
-      return 'is required';
-    case 'enum':
-      return `must be one of ${(err.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'const':
-      return `must be ${JSON.stringify(err.params.allowedValue)}`;
-    case 'pattern':
-      return err.parentSchema?.description ? `must be ${String(err.parentSchema.description)}` : `must match ${String(err.params.pattern)}`;
-    default:
-      return err.message ?? 'is invalid';
-  }
-}
-
-/** Human messages for schema errors: one per key, the most specific first. */
-export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const e of errors ?? []) {
-    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
-    const line = `${keyOf(e)}: ${expectation(e)}`;
-    if (!seen.has(line)) {
-      seen.add(line);
-      out.push(line);
-    }
-  }
-  return out;
-}
 
 /** Validate an already-parsed config object (env overrides applied by the caller). */
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): PipelineConfig {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { createAjv } from '../common/ajv.js';
-import { describeSchemaErrors } from '../config/load.js';
+import { describeSchemaErrors } from '../common/schema-errors.js';
 import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type JsonObject } from './messages.js';
 
 /**

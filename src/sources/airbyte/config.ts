@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import { createAjv } from '../../common/ajv.js';
-import { describeSchemaErrors } from '../../config/load.js';
+import { describeSchemaErrors } from '../../common/schema-errors.js';
 import type { JsonObject, SyncMode } from '../../protocol/messages.js';
 
 /**
