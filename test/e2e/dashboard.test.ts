@@ -36,10 +36,10 @@ describe('dashboard in headless Chromium', () => {
     const config = monitorConfig({
       name: 'weather-e2e',
       checks: {
-        availability: { interval: '1s', ping_samples: 5, op_samples: 2 },
+        availability: { interval: '1s', ping_samples: 5, op_samples: 2, ping_p95_ms: 2000, op_p95_ms: 5000, connect_ms: 5000 },
         schema: { interval: '2s', collections: [{ collection: 'hourly', schema: join(dir, 'hourly.schema.json') }] },
         quality: { enabled: false },
-        replication: { interval: '2s', samples: 3, timeout_ms: 1500 },
+        replication: { interval: '2s', samples: 3, timeout_ms: 3000, max_lag_p95_ms: 2900 },
       },
       monitor: { token_env: 'PL_E2E_TOKEN' },
     });

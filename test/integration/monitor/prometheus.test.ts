@@ -112,7 +112,7 @@ describe('Prometheus scrapes the monitor', () => {
 
     const lag = await query('proofline_replication_lag_seconds');
     expect(Number(lag[0]!.value[1])).toBeGreaterThanOrEqual(0);
-    expect(Number(lag[0]!.value[1])).toBeLessThan(1.5);
+    expect(Number(lag[0]!.value[1])).toBeLessThan(3); // bounded by the check's timeout
 
     // Unsupported server statistics are flagged, never a fake zero.
     expect((await query('proofline_server_stats_info{section="connections",supported="false"}')).length).toBe(1);

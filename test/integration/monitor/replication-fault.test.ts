@@ -37,7 +37,9 @@ describe('monitor under a replication fault', () => {
         availability: { enabled: false },
         schema: { enabled: false },
         quality: { enabled: false },
-        replication: { interval: `${INTERVAL_MS}ms`, samples: 3, timeout_ms: 1500 },
+        // A generous lag threshold: on a busy machine a slow-but-flowing replica must not
+        // turn red on its own; only writes that never arrive (the pause) may.
+        replication: { interval: `${INTERVAL_MS}ms`, samples: 2, timeout_ms: 2500, max_lag_p95_ms: 2400 },
       },
       monitor: { check_timeout: `${TIMEOUT_MS}ms`, alerts: { webhook: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`, backoff_ms: 50 } } },
     });

@@ -70,7 +70,7 @@ async function historyOf(db: string): Promise<{ check: string; status: string; i
 
 describe('graceful shutdown of proofline monitor', () => {
   it('lets the in-flight check finish within the grace period and records it', async () => {
-    const { file, db } = await writeConfig('grace', { samples: 15, poll_interval_ms: 5 }, { shutdown_grace: '30s' });
+    const { file, db } = await writeConfig('grace', { samples: 15, poll_interval_ms: 5, max_lag_p95_ms: 5000 }, { shutdown_grace: '30s' });
     const p = startCli(file);
     // Wait for a replication run to be in flight (one finished, the next started), then stop.
     const ready = await pollUntil(async () => p.logs.filter((l) => l.event === 'check_run').length >= 1, 30_000, 20);
