@@ -152,6 +152,12 @@ async function* readAirbyte(cfg: AirbyteSourceConfig, engineCatalog: ConfiguredA
         const r = dropped.shift()!;
         if (r.type === 'RECORD') yield rejectedRecord(r.stream ?? fallbackStream, r.kind, `connector output line ${r.line}: ${r.reason}`);
       }
+      if (msg.type === 'CONTROL') {
+        // The connector rotated its config (e.g. a refreshed OAuth token): proofline does not
+        // rewrite the pipeline file, so say what to update.
+        ctx.logger.warn({ connector: connectorLabel(cfg) }, 'the connector sent an updated config (CONTROL message); update source.config in the pipeline file to keep it');
+        continue;
+      }
       const recordKey = msg.type === 'RECORD' ? streamKey({ name: msg.record.stream, namespace: msg.record.namespace }) : '';
       if (msg.type === 'RECORD' && !selected.has(recordKey)) {
         // Attributed to the first configured stream so it lands in a counted quarantine.
