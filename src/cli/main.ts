@@ -8,6 +8,7 @@ import { registerDestinationCommand } from './destination.js';
 import { registerMonitorCommand } from './monitor.js';
 import { registerCheckCommand } from './check.js';
 import { registerReportCommand } from './report.js';
+import { registerSyncCommand } from './sync.js';
 
 /**
  * The CLI is a thin shell over the library: each command file parses its flags and
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerMonitorCommand(program);
   registerCheckCommand(program);
   registerReportCommand(program);
+  registerSyncCommand(program);
   return program;
 }
 

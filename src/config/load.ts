@@ -8,7 +8,7 @@ import { describeSchemaErrors } from '../common/schema-errors.js';
 // Re-exported: config sections and sources have always imported it from here.
 export { describeSchemaErrors };
 import { mongodbSchema, type MongoConfig } from './mongodb.js';
-import { streamsSchema, type StreamConfig } from './streams.js';
+import { streamsSchema, validateStreams, type StreamConfig } from './streams.js';
 import { checksSchema, type ChecksConfig } from './checks.js';
 import { monitorSchema, type MonitorConfig } from './monitor.js';
 
@@ -61,6 +61,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
     const lines = describeSchemaErrors(validate.errors);
     throw new ConfigError(`invalid config ${file}:\n  ${lines.join('\n  ')}`);
   }
+  validateStreams((doc.streams ?? []) as StreamConfig[], file);
   return { ...(doc as unknown as Omit<PipelineConfig, 'baseDir' | 'file'>), baseDir: dirname(resolve(file)), file };
 }
 

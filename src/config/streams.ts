@@ -1,12 +1,118 @@
+import type { ValidateFunction } from 'ajv';
+import { createAjv } from '../common/ajv.js';
+import { ConfigError } from '../errors.js';
+import type { JsonObject } from '../protocol/messages.js';
+import { sourceConnector, SOURCE_TYPES } from '../sources/registry.js';
+import { MAPPER_NAMES } from '../transform/mapper.js';
+import { describeSchemaErrors } from './load.js';
+
 /**
- * `streams:` — what to ingest: each stream names a source, its sync mode and the target
- * collection. Owned by the ingestion engine (src/sync); placeholder until it lands.
+ * `streams:` — what to ingest. Owned by the ingestion engine (src/sync). Each stream reads
+ * one stream of one source, maps it, validates it against the target schema and writes it
+ * into one collection with an Airbyte sync mode. The source block is validated at load time
+ * against the connector's own spec, so a typo there is an exit-2 message naming the key.
  */
 
-export type StreamConfig = Record<string, unknown> & { name: string };
+export interface StreamDestination {
+  collection: string;
+  /** Target JSON Schema file, relative to the config file. */
+  schema?: string;
+  /** Fields (dot paths) that identify a document: unique index, dedup key. */
+  primary_key?: string[];
+  /** Extra (non-unique) indexes, each a list of fields, ascending. */
+  indexes: string[][];
+}
+
+export interface StreamConfig {
+  name: string;
+  source: { type: string } & JsonObject;
+  /** Which of the source's streams to read; default: the source's only stream, or `name`. */
+  source_stream?: string;
+  mapping: string;
+  destination: StreamDestination;
+  sync_mode: 'full_refresh' | 'incremental';
+  destination_sync_mode: 'overwrite' | 'append' | 'append_dedup';
+  /** Field (dot path) of the mapped document deciding which version is newest (append_dedup). */
+  cursor_field?: string;
+  batch_size: number;
+  /** Fail the run (exit 1) when rejected/read exceeds this rate; unset = never. */
+  max_reject_rate?: number;
+}
+
+const fieldName = { type: 'string', minLength: 1, pattern: '^[^$\\s][^\\s]*$', description: 'a field name or dot path' } as const;
 
 export const streamsSchema = {
   type: 'array',
-  items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
   default: [],
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'source', 'destination'],
+    properties: {
+      name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'letters, digits, _ . -' },
+      source: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } },
+      source_stream: { type: 'string', minLength: 1 },
+      mapping: { type: 'string', minLength: 1, default: 'identity' },
+      destination: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['collection'],
+        properties: {
+          collection: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_-]+$', description: 'letters, digits, _ -' },
+          schema: { type: 'string', minLength: 1 },
+          primary_key: { type: 'array', items: fieldName, minItems: 1 },
+          indexes: { type: 'array', items: { type: 'array', items: fieldName, minItems: 1 }, default: [] },
+        },
+      },
+      sync_mode: { enum: ['full_refresh', 'incremental'], default: 'full_refresh' },
+      destination_sync_mode: { enum: ['overwrite', 'append', 'append_dedup'], default: 'append' },
+      cursor_field: fieldName,
+      batch_size: { type: 'integer', minimum: 1, maximum: 100000, default: 1000 },
+      max_reject_rate: { type: 'number', minimum: 0, maximum: 1 },
+    },
+  },
 } as const;
+
+const ajv = createAjv({ useDefaults: true });
+const compiled = new Map<string, ValidateFunction>();
+
+function sourceValidator(type: string): ValidateFunction {
+  let v = compiled.get(type);
+  if (!v) {
+    v = ajv.compile(sourceConnector(type).spec().connectionSpecification);
+    compiled.set(type, v);
+  }
+  return v;
+}
+
+/**
+ * Checks the schema cannot express: each source block against its connector's spec,
+ * the mapping name, unique stream names, and the keys a sync mode needs.
+ */
+export function validateStreams(streams: StreamConfig[], file = 'config'): void {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  streams.forEach((s, i) => {
+    const at = `streams[${i}]`;
+    if (names.has(s.name)) problems.push(`${at}.name: "${s.name}" is used by another stream (names must be unique)`);
+    names.add(s.name);
+    if (!SOURCE_TYPES.includes(s.source.type)) {
+      problems.push(`${at}.source.type: must be one of ${SOURCE_TYPES.map((t) => JSON.stringify(t)).join(', ')}`);
+    } else {
+      // The connector's spec describes its config without `type`: validate a copy without it.
+      const { type: _type, ...rest } = s.source;
+      const validate = sourceValidator(s.source.type);
+      if (!validate(structuredClone(rest))) {
+        for (const line of describeSchemaErrors(validate.errors)) problems.push(`${at}.source.${line.replace(/^\(top level\): /, '')}`);
+      }
+    }
+    if (!MAPPER_NAMES.includes(s.mapping)) problems.push(`${at}.mapping: must be one of ${MAPPER_NAMES.map((m) => JSON.stringify(m)).join(', ')}`);
+    if (s.destination_sync_mode === 'append_dedup' && !s.destination.primary_key) {
+      problems.push(`${at}.destination.primary_key: is required when destination_sync_mode is append_dedup`);
+    }
+    if (s.destination_sync_mode === 'overwrite' && s.sync_mode !== 'full_refresh') {
+      problems.push(`${at}.destination_sync_mode: overwrite needs sync_mode full_refresh (an incremental read does not carry the whole collection)`);
+    }
+  });
+  if (problems.length) throw new ConfigError(`invalid config ${file}:\n  ${problems.join('\n  ')}`);
+}

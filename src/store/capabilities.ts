@@ -151,3 +151,33 @@ export function capabilitiesOf(client: MongoClient, options: ProbeOptions = {}):
   }
   return p;
 }
+
+const renameCache = new WeakMap<MongoClient, Promise<Capability>>();
+
+/**
+ * Can renameCollection replace an existing collection (`dropTarget: true`) in one step?
+ * That is what makes a full-refresh overwrite atomic for readers. FerretDB v1 answers
+ * NotImplemented; the writer then uses its copy-and-prune swap (docs/sync.md). Probed
+ * once per client, in a scratch database that is dropped afterwards.
+ */
+export function renameDropTargetOf(client: MongoClient, scratchDb = '_proofline_probe_rename'): Promise<Capability> {
+  let p = renameCache.get(client);
+  if (!p) {
+    p = (async () => {
+      const db = client.db(scratchDb);
+      const a = `a_${process.pid}_${Date.now()}`;
+      const b = `b_${process.pid}_${Date.now()}`;
+      try {
+        await db.collection(a).insertOne({ n: 1 });
+        await db.collection(b).insertOne({ n: 2 });
+        return await attempt(async () => {
+          await client.db('admin').command({ renameCollection: `${scratchDb}.${a}`, to: `${scratchDb}.${b}`, dropTarget: true });
+        });
+      } finally {
+        await db.dropDatabase().catch(() => undefined);
+      }
+    })();
+    renameCache.set(client, p);
+  }
+  return p;
+}

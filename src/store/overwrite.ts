@@ -1,0 +1,67 @@
+import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { Logger } from '../common/logger.js';
+import { bulkWriteChunked } from './bulk-chunks.js';
+
+/**
+ * full_refresh + overwrite: the run loads a temporary collection; the target is replaced
+ * only once the whole source was read, so a failed run leaves the old data in place.
+ *
+ * The swap: where the server can `renameCollection` with `dropTarget` (MongoDB,
+ * DocumentDB), one atomic rename. Where it cannot (FerretDB v1 answers NotImplemented),
+ * copy-and-prune: the loaded documents are upserted into the target by `_id`, then the
+ * documents this run did not write are deleted. Readers see old ∪ new for a moment,
+ * never an empty collection (two renames would leave no collection for an instant).
+ */
+
+export const TEMP_INFIX = '__pl_tmp_';
+
+export const tempName = (target: string, runId: string): string => `${target}${TEMP_INFIX}${runId}`.slice(0, 120);
+
+/** Drop temporary collections left by killed runs, then return this run's (empty) one. */
+export async function beginOverwrite(db: Db, target: string, runId: string, logger: Logger): Promise<string> {
+  const prefix = `${target}${TEMP_INFIX}`;
+  for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    if (c.name.startsWith(prefix)) {
+      logger.info({ collection: c.name }, 'overwrite: dropping the temporary collection of an unfinished earlier run');
+      await db.collection(c.name).drop().catch(() => undefined);
+    }
+  }
+  return tempName(target, runId);
+}
+
+export interface SwapOptions {
+  temp: string;
+  target: string;
+  runId: string;
+  renameDropTarget: boolean;
+  logger: Logger;
+  batchSize: number;
+}
+
+export async function commitOverwrite(db: Db, o: SwapOptions): Promise<'renamed' | 'copied'> {
+  if (o.renameDropTarget) {
+    await db.renameCollection(o.temp, o.target, { dropTarget: true });
+    return 'renamed';
+  }
+  const source = db.collection(o.temp);
+  const target = db.collection(o.target);
+  let ops: AnyBulkWriteOperation<Document>[] = [];
+  const push = async (): Promise<void> => {
+    const failed = await bulkWriteChunked(target, ops);
+    if (failed.length) throw new Error(`overwrite copy into ${o.target} failed: ${failed[0]!.message}`);
+    ops = [];
+  };
+  for await (const doc of source.find({}, { batchSize: o.batchSize })) {
+    ops.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
+    if (ops.length >= o.batchSize) await push();
+  }
+  if (ops.length) await push();
+  const pruned = await target.deleteMany({ '_proofline.run_id': { $ne: o.runId } });
+  await source.drop();
+  o.logger.info({ collection: o.target, pruned: pruned.deletedCount }, 'overwrite: copied the loaded documents in and pruned the old ones (the server cannot rename with dropTarget)');
+  return 'copied';
+}
+
+export async function abortOverwrite(db: Db, temp: string): Promise<void> {
+  await db.collection(temp).drop().catch(() => undefined);
+}

@@ -1,0 +1,127 @@
+import type { Db } from 'mongodb';
+import type { Logger } from '../common/logger.js';
+import type { AirbyteMessage, AirbyteStateMessage } from '../protocol/messages.js';
+import type { Capabilities } from '../store/capabilities.js';
+import { prepareCollection } from '../store/collection-setup.js';
+import { abortOverwrite, beginOverwrite, commitOverwrite } from '../store/overwrite.js';
+import { StreamSink } from './stream-sink.js';
+import type { StreamCounts, StreamTarget } from './stream-target.js';
+
+/**
+ * The engine core: consumes Airbyte messages for a set of configured streams and does
+ * map → validate → batch → write → commit state. It knows nothing of where messages come
+ * from: `runSync` feeds it a source's read(); a destination can feed it stdin.
+ *
+ * State discipline: a STATE message for a stream first flushes that stream's buffer (a
+ * GLOBAL/LEGACY one flushes every stream), and only once the server acknowledged those
+ * writes is `onStateCommitted` called. A crash can therefore lose the state of work that
+ * was written, never the work a saved state claims.
+ */
+
+export interface CoreHooks {
+  /** Called after everything the state covers is flushed; persist it or echo it here. */
+  onStateCommitted?: (state: AirbyteStateMessage, stream: StreamTarget | undefined) => Promise<void> | void;
+  onProgress?: (p: { stream: string; read: number }) => void;
+  onLog?: (message: AirbyteMessage) => void;
+}
+
+export interface CoreOptions extends CoreHooks {
+  db: Db;
+  runId: string;
+  logger: Logger;
+  capabilities: Capabilities;
+  /** Can renameCollection replace the target in one step (see store/overwrite.ts)? */
+  renameDropTarget: boolean;
+  ingestedAt?: Date;
+  /** Test hook: pause after each flush (PROOFLINE_SYNC_FLUSH_DELAY_MS). */
+  flushDelayMs?: number;
+}
+
+const PROGRESS_EVERY = 500;
+
+export class SyncCore {
+  private readonly sinks = new Map<string, StreamSink>();
+  private readonly temps = new Map<string, string>();
+  /** Records for streams nobody configured: counted and logged, never silently dropped. */
+  unknownRecords = 0;
+
+  constructor(
+    private readonly targets: StreamTarget[],
+    private readonly o: CoreOptions,
+  ) {}
+
+  /** Prepare collections (validator, indexes) and, for overwrite, the temporary collections. */
+  async start(): Promise<void> {
+    const ingestedAt = this.o.ingestedAt ?? new Date();
+    for (const t of this.targets) {
+      const unique = t.destinationSyncMode !== 'append';
+      const spec = { schema: t.schema, primaryKey: t.primaryKey, uniqueKey: unique, indexes: t.indexes };
+      await prepareCollection(this.o.db, { name: t.collection, ...spec }, this.o.capabilities, this.o.logger);
+      let writeCollection = t.collection;
+      if (t.destinationSyncMode === 'overwrite') {
+        writeCollection = await beginOverwrite(this.o.db, t.collection, this.o.runId, this.o.logger);
+        await prepareCollection(this.o.db, { name: writeCollection, ...spec }, this.o.capabilities, this.o.logger);
+        this.temps.set(t.sourceStream, writeCollection);
+      }
+      this.sinks.set(
+        t.sourceStream,
+        new StreamSink(t, { db: this.o.db, runId: this.o.runId, ingestedAt, logger: this.o.logger, writeCollection, ...(this.o.flushDelayMs ? { flushDelayMs: this.o.flushDelayMs } : {}) }),
+      );
+    }
+  }
+
+  counts(): Array<{ target: StreamTarget; counts: StreamCounts }> {
+    return [...this.sinks.values()].map((s) => ({ target: s.target, counts: s.counts }));
+  }
+
+  async consume(messages: AsyncIterable<AirbyteMessage>, signal?: AbortSignal): Promise<'complete' | 'interrupted'> {
+    for await (const m of messages) {
+      if (m.type === 'RECORD') {
+        const sink = this.sinks.get(m.record.stream);
+        if (!sink) {
+          this.unknownRecords += 1;
+          if (this.unknownRecords === 1) this.o.logger.warn({ stream: m.record.stream }, 'record for a stream that is not configured: ignored and counted');
+          continue;
+        }
+        if (sink.add(m.record)) await sink.flush();
+        if (sink.counts.read % PROGRESS_EVERY === 0) this.o.onProgress?.({ stream: sink.target.name, read: sink.counts.read });
+      } else if (m.type === 'STATE') {
+        await this.commitState(m.state);
+      } else {
+        this.o.onLog?.(m);
+      }
+      if (signal?.aborted) return 'interrupted';
+    }
+    return 'complete';
+  }
+
+  private async commitState(state: AirbyteStateMessage): Promise<void> {
+    const name = state.type === 'STREAM' || (!state.type && state.stream) ? state.stream?.stream_descriptor.name : undefined;
+    const sink = name === undefined ? undefined : this.sinks.get(name);
+    if (sink) await sink.flush();
+    else for (const s of this.sinks.values()) await s.flush();
+    await this.o.onStateCommitted?.(state, sink?.target);
+  }
+
+  /** Flush what is buffered (also on interruption: what was read is written and counted). */
+  async flushAll(): Promise<void> {
+    for (const s of this.sinks.values()) await s.flush();
+    for (const s of this.sinks.values()) this.o.onProgress?.({ stream: s.target.name, read: s.counts.read });
+  }
+
+  /** Swap the loaded overwrite collections in; call only when the source was read completely. */
+  async finish(): Promise<void> {
+    await this.flushAll();
+    for (const [stream, temp] of this.temps) {
+      const t = this.sinks.get(stream)!.target;
+      await commitOverwrite(this.o.db, { temp, target: t.collection, runId: this.o.runId, renameDropTarget: this.o.renameDropTarget, logger: this.o.logger, batchSize: t.batchSize });
+    }
+    this.temps.clear();
+  }
+
+  /** After a failure or interruption: unfinished overwrites leave the old data untouched. */
+  async abort(): Promise<void> {
+    for (const temp of this.temps.values()) await abortOverwrite(this.o.db, temp);
+    this.temps.clear();
+  }
+}

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { logger as rootLogger, type Logger } from '../common/logger.js';
+import { redactText } from '../common/redact.js';
+import type { PipelineConfig } from '../config/load.js';
+import type { StreamConfig } from '../config/streams.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import type { ConfiguredAirbyteCatalog, JsonObject } from '../protocol/messages.js';
+import { sourceConnector } from '../sources/registry.js';
+import { capabilitiesOf, renameDropTargetOf, type Capabilities } from '../store/capabilities.js';
+import { withClient } from '../store/connection.js';
+import { recordRunEnd, recordRunStart } from '../store/run-store.js';
+import { loadStreamState, saveStreamState } from '../store/state-store.js';
+import { SyncCore } from './core.js';
+import { targetOf } from './targets.js';
+
+/**
+ * `runSync`: the sources of the config wired into the engine core, one stream after the
+ * other, with state from and to `_proofline_state` and the run recorded in
+ * `_proofline_runs`. This is what `proofline sync`, the monitor's schedules and the
+ * report's history use.
+ */
+
+export interface StreamReport {
+  stream: string;
+  collection: string;
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  rejectedByKind: Record<string, number>;
+  status: 'succeeded' | 'failed';
+  error?: string;
+  durationMs: number;
+  /** rejected / read exceeded the stream's max_reject_rate. */
+  rejectRateExceeded?: boolean;
+}
+
+export interface SyncReport {
+  runId: string;
+  pipeline: string;
+  startedAt: string;
+  finishedAt: string;
+  status: 'succeeded' | 'failed' | 'interrupted';
+  streams: StreamReport[];
+}
+
+export interface RunSyncOptions {
+  streams?: string[];
+  logger?: Logger;
+  signal?: AbortSignal;
+  onProgress?: (p: { stream: string; read: number }) => void;
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+function selectStreams(config: PipelineConfig, names?: string[]): StreamConfig[] {
+  if (!names?.length) return config.streams;
+  const unknown = names.filter((n) => !config.streams.some((s) => s.name === n));
+  if (unknown.length) throw new ConfigError(`unknown stream ${unknown.map((n) => `"${n}"`).join(', ')}: the config defines ${config.streams.map((s) => s.name).join(', ') || 'no streams'}`);
+  return config.streams.filter((s) => names.includes(s.name));
+}
+
+async function catalogFor(s: StreamConfig, config: PipelineConfig, log: Logger, signal?: AbortSignal): Promise<ConfiguredAirbyteCatalog> {
+  const connector = sourceConnector(s.source.type);
+  const { type: _t, ...sourceConfig } = s.source;
+  const discovered = await connector.discover(sourceConfig, { baseDir: config.baseDir, logger: log, ...(signal ? { signal } : {}) });
+  const wanted = s.source_stream ?? (discovered.streams.length === 1 ? discovered.streams[0]!.name : s.name);
+  const stream = discovered.streams.find((d) => d.name === wanted);
+  if (!stream) {
+    throw new ConfigError(`stream ${s.name}: the ${s.source.type} source has no stream "${wanted}" (it has ${discovered.streams.map((d) => d.name).join(', ')}); set source_stream`);
+  }
+  return {
+    streams: [
+      {
+        stream,
+        sync_mode: s.sync_mode,
+        destination_sync_mode: s.destination_sync_mode,
+        ...(s.cursor_field ? { cursor_field: s.cursor_field.split('.') } : {}),
+        ...(s.destination.primary_key ? { primary_key: s.destination.primary_key.map((f) => f.split('.')) } : {}),
+      },
+    ],
+  };
+}
+
+interface StreamRunContext {
+  db: Db;
+  config: PipelineConfig;
+  runId: string;
+  caps: Capabilities;
+  renameDropTarget: boolean;
+  log: Logger;
+  options: RunSyncOptions;
+}
+
+async function syncStream(s: StreamConfig, c: StreamRunContext): Promise<{ report: StreamReport; interrupted: boolean }> {
+  const started = performance.now();
+  const log = c.log.child({ stream: s.name });
+  const catalog = await catalogFor(s, c.config, log, c.options.signal);
+  const sourceStream = catalog.streams[0]!.stream.name;
+  const target = targetOf(c.config, s, sourceStream);
+  const incremental = s.sync_mode === 'incremental';
+  const saved = incremental ? await loadStreamState(c.db, c.config.name, s.name) : undefined;
+  const flushDelay = Number(process.env.PROOFLINE_SYNC_FLUSH_DELAY_MS ?? 0);
+  const core = new SyncCore([target], {
+    db: c.db,
+    runId: c.runId,
+    logger: log,
+    capabilities: c.caps,
+    renameDropTarget: c.renameDropTarget,
+    ...(flushDelay > 0 ? { flushDelayMs: flushDelay } : {}),
+    ...(c.options.onProgress ? { onProgress: c.options.onProgress } : {}),
+    onStateCommitted: async (state) => {
+      const body = state.stream?.stream_state ?? state.data;
+      if (incremental && body) await saveStreamState(c.db, c.config.name, s.name, body, c.runId);
+    },
+    onLog: (m) => {
+      if (m.type === 'LOG') log.debug({ level: m.log.level }, m.log.message);
+      else if (m.type === 'TRACE' && m.trace.error) log.warn({ trace: m.trace.error.message }, 'source reported an error');
+    },
+  });
+  let interrupted = false;
+  let error: string | undefined;
+  try {
+    await core.start();
+    const connector = sourceConnector(s.source.type);
+    const { type: _t, ...sourceConfig } = s.source;
+    const state: Record<string, JsonObject> = saved ? { [sourceStream]: saved } : {};
+    const messages = connector.read(sourceConfig, catalog, state, { baseDir: c.config.baseDir, logger: log, ...(c.options.signal ? { signal: c.options.signal } : {}) });
+    interrupted = (await core.consume(messages, c.options.signal)) === 'interrupted';
+    if (interrupted) {
+      await core.flushAll();
+      await core.abort();
+    } else {
+      await core.finish();
+    }
+  } catch (e) {
+    error = redactText(errorMessage(e));
+    log.error({ err: e }, `stream ${s.name} failed: ${error}`);
+    await core.flushAll().catch(() => undefined);
+    await core.abort().catch(() => undefined);
+  }
+  const counts = core.counts()[0]?.counts ?? { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejectedByKind: {} };
+  if (core.unknownRecords) log.warn({ records: core.unknownRecords }, 'records for other streams of the source were ignored');
+  const rejectRateExceeded = s.max_reject_rate !== undefined && counts.read > 0 && counts.rejected / counts.read > s.max_reject_rate;
+  const report: StreamReport = {
+    stream: s.name,
+    collection: s.destination.collection,
+    ...counts,
+    status: error ? 'failed' : 'succeeded',
+    ...(error ? { error } : {}),
+    durationMs: Math.round(performance.now() - started),
+    ...(rejectRateExceeded ? { rejectRateExceeded } : {}),
+  };
+  return { report, interrupted };
+}
+
+export async function runSync(config: PipelineConfig, options: RunSyncOptions = {}): Promise<SyncReport> {
+  const log = (options.logger ?? rootLogger()).child({ pipeline: config.name });
+  const streams = selectStreams(config, options.streams);
+  const startedAt = new Date();
+  const runId = newRunId(startedAt);
+  return withClient(
+    config.mongodb.uri,
+    async (client) => {
+      const db = client.db(config.mongodb.database);
+      const caps = await capabilitiesOf(client);
+      const rename = await renameDropTargetOf(client);
+      await recordRunStart(db, { runId, pipeline: config.name, startedAt, streams: streams.map((s) => s.name) });
+      log.info({ run_id: runId, streams: streams.map((s) => s.name) }, 'sync started');
+      const reports: StreamReport[] = [];
+      let interrupted = false;
+      for (const s of streams) {
+        if (options.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        const r = await syncStream(s, { db, config, runId, caps, renameDropTarget: rename.supported, log, options });
+        reports.push(r.report);
+        if (r.interrupted) {
+          interrupted = true;
+          break;
+        }
+      }
+      const status: SyncReport['status'] = interrupted ? 'interrupted' : reports.some((r) => r.status === 'failed') ? 'failed' : 'succeeded';
+      const finishedAt = new Date();
+      await recordRunEnd(db, runId, { status, finishedAt, streams: reports });
+      log.info({ run_id: runId, status }, 'sync finished');
+      return { runId, pipeline: config.name, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), status, streams: reports };
+    },
+    { timeoutMs: config.mongodb.timeout_ms, appName: 'proofline-sync', driver: config.mongodb.options },
+  );
+}

@@ -1,0 +1,33 @@
+import type { DocValidator } from '../model/schema.js';
+import type { JsonSchema } from '../model/schema.js';
+import type { Mapper } from '../transform/mapper.js';
+
+/** One configured stream as the engine sees it (built from the config, or from a destination catalog). */
+export interface StreamTarget {
+  /** Name in reports, state and quarantine. */
+  name: string;
+  /** Name the incoming RECORD/STATE messages carry. */
+  sourceStream: string;
+  collection: string;
+  schema?: JsonSchema;
+  validator?: DocValidator;
+  mapper: Mapper;
+  syncMode: 'full_refresh' | 'incremental';
+  destinationSyncMode: 'overwrite' | 'append' | 'append_dedup';
+  primaryKey?: string[];
+  cursorField?: string;
+  indexes: string[][];
+  batchSize: number;
+}
+
+export interface StreamCounts {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** Rejected records counted by failure rule (a record failing two rules counts once in each). */
+  rejectedByKind: Record<string, number>;
+}
+
+export const emptyCounts = (): StreamCounts => ({ read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejectedByKind: {} });

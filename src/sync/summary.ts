@@ -1,0 +1,53 @@
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { StreamReport, SyncReport } from './run-sync.js';
+
+/** Human and machine renderings of a SyncReport. */
+
+export const balanced = (s: StreamReport): boolean => s.read === s.inserted + s.updated + s.unchanged + s.rejected;
+
+function kinds(s: StreamReport): string {
+  return Object.entries(s.rejectedByKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+}
+
+export function renderSummary(report: SyncReport, color = !process.env.NO_COLOR): string {
+  const c = color ? pc : pc.createColors(false);
+  const table = new Table({
+    head: ['stream', 'collection', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'rejected by kind', 'status'],
+    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
+  });
+  for (const s of report.streams) {
+    const status = s.status === 'failed' ? c.red(`failed: ${s.error ?? ''}`) : s.rejectRateExceeded ? c.yellow('too many rejects') : c.green('ok');
+    table.push([s.stream, s.collection, s.read, s.inserted, s.updated, s.unchanged, s.rejected ? c.yellow(String(s.rejected)) : 0, kinds(s), status]);
+  }
+  const t = report.streams.reduce((a, s) => ({ read: a.read + s.read, inserted: a.inserted + s.inserted, updated: a.updated + s.updated, unchanged: a.unchanged + s.unchanged, rejected: a.rejected + s.rejected }), {
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+  });
+  table.push([c.bold('total'), '', t.read, t.inserted, t.updated, t.unchanged, t.rejected, '', '']);
+  const ok = report.streams.every(balanced);
+  const identity = ok ? c.green('read = inserted + updated + unchanged + rejected: holds for every stream') : c.red('read ≠ inserted + updated + unchanged + rejected: records unaccounted for');
+  const status = report.status === 'succeeded' ? c.green(report.status) : c.red(report.status);
+  return `run ${report.runId} (${report.pipeline}): ${status}\n${table.toString()}\n${identity}\n`;
+}
+
+export function toJson(report: SyncReport): string {
+  return `${JSON.stringify(
+    {
+      runId: report.runId,
+      pipeline: report.pipeline,
+      status: report.status,
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+      streams: report.streams.map((s) => ({ ...s, balanced: balanced(s) })),
+    },
+    null,
+    2,
+  )}\n`;
+}
