@@ -13,7 +13,7 @@ function kinds(s: StreamReport): string {
     .join(', ');
 }
 
-export function renderSummary(report: SyncReport, color = !process.env.NO_COLOR): string {
+export function renderSummary(report: SyncReport, color = pc.isColorSupported): string {
   const c = color ? pc : pc.createColors(false);
   const table = new Table({
     head: ['stream', 'collection', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'rejected by kind', 'status'],
