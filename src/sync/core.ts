@@ -98,14 +98,14 @@ export class SyncCore {
   private async commitState(state: AirbyteStateMessage): Promise<void> {
     const name = state.type === 'STREAM' || (!state.type && state.stream) ? state.stream?.stream_descriptor.name : undefined;
     const sink = name === undefined ? undefined : this.sinks.get(name);
-    if (sink) await sink.flush();
-    else for (const s of this.sinks.values()) await s.flush();
+    if (sink) await sink.drain();
+    else for (const s of this.sinks.values()) await s.drain();
     await this.o.onStateCommitted?.(state, sink?.target);
   }
 
   /** Flush what is buffered (also on interruption: what was read is written and counted). */
   async flushAll(): Promise<void> {
-    for (const s of this.sinks.values()) await s.flush();
+    for (const s of this.sinks.values()) await s.drain();
     for (const s of this.sinks.values()) this.o.onProgress?.({ stream: s.target.name, read: s.counts.read });
   }
 

@@ -26,6 +26,9 @@ export interface SinkContext {
   flushDelayMs?: number;
 }
 
+/** Batches being written while the next one is prepared. */
+const MAX_INFLIGHT = 2;
+
 interface Pending {
   doc: Document;
   raw: AirbyteRecordMessage['data'];
@@ -35,11 +38,15 @@ export class StreamSink {
   readonly counts: StreamCounts = emptyCounts();
   private pending: Pending[] = [];
   private rejects: Reject[] = [];
+  private readonly inflight: Promise<void>[] = [];
+  private readonly keyed: boolean;
 
   constructor(
     readonly target: StreamTarget,
     private readonly ctx: SinkContext,
-  ) {}
+  ) {
+    this.keyed = Boolean(target.primaryKey) && target.destinationSyncMode !== 'append';
+  }
 
   get bufferedCount(): number {
     return this.pending.length + this.rejects.length;
@@ -66,8 +73,9 @@ export class StreamSink {
       this.reject(raw, failures);
       return this.bufferedCount >= this.target.batchSize;
     }
-    if (this.target.primaryKey && this.target.destinationSyncMode !== 'append') {
-      const key = keyId(doc, this.target.primaryKey);
+    const keyed = this.keyed;
+    if (keyed) {
+      const key = keyId(doc, this.target.primaryKey!);
       if ('missing' in key) {
         this.reject(
           raw,
@@ -77,32 +85,60 @@ export class StreamSink {
       }
       doc._id = key.id;
     }
-    // The run id is what the overwrite swap keeps; the hash is what tells unchanged from updated.
+    // The run id is what the overwrite swap keeps; the hash is what tells unchanged from
+    // updated, so only keyed writes pay for it (append never compares).
     const lineage = (doc._proofline && typeof doc._proofline === 'object' ? doc._proofline : {}) as Document;
-    doc._proofline = { ...lineage, run_id: this.ctx.runId, content_hash: contentHash(doc) };
+    doc._proofline = keyed ? { ...lineage, run_id: this.ctx.runId, content_hash: contentHash(doc) } : { ...lineage, run_id: this.ctx.runId };
     this.pending.push({ doc, raw });
     return this.bufferedCount >= this.target.batchSize;
   }
 
-  /** Write the buffered documents and rejects; resolves once the server acknowledged both. */
+  /**
+   * Hand the buffered documents and rejects to the writer, which overlaps the server's work
+   * with the mapping and validation of the next batch. Keyed writes (append_dedup,
+   * overwrite) are chained: a batch is written only after the previous one was
+   * acknowledged, so it classifies against what is really stored. Plain inserts keep up to
+   * MAX_INFLIGHT batches in flight. Memory stays bounded by (MAX_INFLIGHT + 1) batches.
+   */
   async flush(): Promise<void> {
     const batch = this.pending;
+    const rejects = this.rejects;
     this.pending = [];
+    this.rejects = [];
+    const chained = this.keyed && this.inflight.length > 0 ? this.inflight[this.inflight.length - 1] : undefined;
+    const p = (async () => {
+      await chained;
+      await this.write(batch, rejects);
+    })();
+    // Marked handled here; the error still reaches whoever awaits it next (flush or drain).
+    p.catch(() => undefined);
+    this.inflight.push(p);
+    while (this.inflight.length > MAX_INFLIGHT) await this.inflight.shift();
+  }
+
+  /** Resolves once everything handed to flush() is acknowledged by the server. */
+  async drain(): Promise<void> {
+    if (this.bufferedCount) await this.flush();
+    while (this.inflight.length) await this.inflight.shift();
+  }
+
+  private async write(batch: Pending[], rejects: Reject[]): Promise<void> {
     if (batch.length) {
       const coll = this.ctx.db.collection(this.ctx.writeCollection);
       const docs = batch.map((p) => p.doc);
-      const keyed = Boolean(this.target.primaryKey) && this.target.destinationSyncMode !== 'append';
-      const r: BatchOutcome = keyed ? await upsertBatch(coll, docs, this.target.cursorField) : await insertBatch(coll, docs);
+      const r: BatchOutcome = this.keyed ? await upsertBatch(coll, docs, this.target.cursorField) : await insertBatch(coll, docs);
       this.counts.inserted += r.inserted;
       this.counts.updated += r.updated;
       this.counts.unchanged += r.unchanged;
       for (const f of r.failed) {
         const p = batch[f.index];
-        if (p) this.reject(p.raw, [{ field: '(document)', rule: 'server_rejected', value: null, message: `${f.message}${f.code !== undefined ? ` (code ${f.code})` : ''}` }]);
+        if (!p) continue;
+        const failure = { field: '(document)', rule: 'server_rejected', value: null, message: `${f.message}${f.code !== undefined ? ` (code ${f.code})` : ''}` };
+        this.counts.rejected += 1;
+        this.counts.rejectedByKind.server_rejected = (this.counts.rejectedByKind.server_rejected ?? 0) + 1;
+        rejects.push({ stream: this.target.name, location: locationOf(p.raw), record: p.raw, failures: [failure] });
       }
     }
-    const rejects = this.rejects;
-    this.rejects = [];
     await writeRejects(this.ctx.db, this.target.collection, this.ctx.runId, rejects);
     if (this.ctx.flushDelayMs && batch.length + rejects.length > 0) await new Promise((r) => setTimeout(r, this.ctx.flushDelayMs));
   }
