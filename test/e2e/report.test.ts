@@ -57,23 +57,26 @@ describe('the evidence report in Chromium', () => {
       els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0).length,
     );
     expect(shapes).toBeGreaterThan(5);
-    await expect(page.locator('#runs svg.chart rect.bar').count()).resolves.toBe(8);
+    // 4 streams × inserted/updated/unchanged/rejected.
+    await expect(page.locator('#runs svg.chart rect.bar').count()).resolves.toBe(16);
   });
 
   it('lists the thresholds with the measured values and verdicts', async () => {
     const rows = page.locator('#thresholds table tr');
     expect(await rows.count()).toBeGreaterThan(3);
     const text = (await page.locator('#thresholds').textContent()) ?? '';
-    expect(text).toMatch(/invalid_rate\[hourly\]/);
+    expect(text).toMatch(/invalid_rate\[hourly_measurements\]/);
     expect(text).toMatch(/fail/);
     expect(text).toMatch(/pass/);
   });
 
   it('shows the sync runs with their accounting', async () => {
     const text = (await page.locator('#runs').textContent()) ?? '';
-    expect(text).toContain('run-latest');
+    expect(text).toMatch(/\d{8}T\d{6}Z-\w+succeeded/);
     expect(text).toContain('run-older');
-    expect(text).toContain('out_of_range: 1');
+    expect(text).toContain('wunderground_hourly');
+    // Rejection reasons by kind, e.g. "dst_gap: 1".
+    expect(text).toMatch(/[a-z_]+: \d+/);
   });
 
   it('describes the environment: server, topology and capabilities', async () => {

@@ -45,13 +45,18 @@ describe('proofline report', () => {
     expect(report.sections.map((s) => s.title)).toEqual(['Thresholds', 'Sync runs', 'Environment', 'Logs']);
 
     const thresholds = section(report, 'Thresholds').data as unknown as { check: string; metric: string; verdict: string }[];
-    expect(thresholds.find((t) => t.metric === 'invalid_rate[hourly]')).toMatchObject({ check: 'schema', verdict: 'fail' });
+    expect(thresholds.find((t) => t.metric === 'invalid_rate[hourly_measurements]')).toMatchObject({ check: 'schema', verdict: 'fail' });
     expect(thresholds.filter((t) => t.check === 'availability').length).toBeGreaterThan(3);
 
-    const runs = section(report, 'Sync runs').data as unknown as { runId: string; streams: { stream: string; balanced: boolean | null; reasons: Record<string, number> }[] }[];
-    expect(runs.map((x) => x.runId)).toEqual(['run-latest', 'run-older']);
-    expect(runs[0]!.streams.every((s) => s.balanced === true)).toBe(true);
-    expect(runs[0]!.streams[0]!.reasons).toEqual({ out_of_range: 1 });
+    // The real sync's run record, newest first, then the older failed one.
+    const runs = section(report, 'Sync runs').data as unknown as { runId: string; status: string; streams: { stream: string; read: number; rejected: number; balanced: boolean | null; reasons: Record<string, number> }[] }[];
+    expect(runs.map((x) => x.runId)).toEqual([expect.stringMatching(/^\d{8}T\d{6}Z-/), 'run-older']);
+    expect(runs[0]!.status).toBe('succeeded');
+    expect(runs[0]!.streams.map((s) => s.stream).sort()).toEqual(['infoclimat_hourly', 'infoclimat_stations', 'wunderground_hourly', 'wunderground_stations']);
+    expect(runs[0]!.streams.every((s) => s.balanced === true && s.read > 0)).toBe(true);
+    const hourly = runs[0]!.streams.find((s) => s.stream === 'infoclimat_hourly')!;
+    expect(Object.values(hourly.reasons).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(hourly.rejected);
+    expect(hourly.rejected).toBeGreaterThan(0);
 
     const env = section(report, 'Environment').data as unknown as { topology: string; members: { label: string; reachable: boolean; capabilities: { getLog: { supported: boolean }; dbHash: { supported: boolean; detail: string } } }[] };
     expect(env.members.map((m) => [m.label, m.reachable])).toEqual([

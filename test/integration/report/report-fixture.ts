@@ -1,15 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../../src/config/load.js';
 import { runChecks } from '../../../src/checks/run.js';
-import { makeCollectionsVisibleOnReplica, outputPath, primaryClient, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, makeCollectionsVisibleOnReplica, outputPath, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.js';
 
 /**
- * A small pipeline on the local stack for the report tests: a measurements collection
- * with one out-of-range document (so the schema check fails with a number), a quality
- * rule that passes, a recorded sync run, and every collection made visible on the
- * replica (FerretDB v1 caches collections at start).
+ * The weather example, synced for real into a database of its own on the local stack,
+ * then given something for the checks to find: documents written around the
+ * pipeline with an impossible temperature (so the schema check fails with a number) and
+ * an older failed run whose error quotes a URL with credentials (which must never
+ * reach the report). Every collection is then made visible on the replica (FerretDB v1
+ * caches collections when its gateway starts).
  */
 
 export interface ReportFixture {
@@ -18,59 +20,54 @@ export interface ReportFixture {
   config: string;
 }
 
-export const SCHEMA = {
-  type: 'object',
-  required: ['id_station', 'temperature_c'],
-  properties: { id_station: { type: 'string' }, temperature_c: { type: ['number', 'null'], minimum: -60, maximum: 60 } },
-};
+const EXAMPLE_DIR = join(ROOT, 'examples/weather');
+
+/** Relative paths of the example (sources, schemas) resolved, so the copy can live elsewhere. */
+function absolutize(value: unknown, key = ''): unknown {
+  if (typeof value === 'string') return ['path', 'paths', 'schema'].includes(key) && !isAbsolute(value) ? resolve(EXAMPLE_DIR, value) : value;
+  if (Array.isArray(value)) return value.map((v) => absolutize(v, key));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolutize(v, k)]));
+  return value;
+}
 
 export async function makeReportFixture(name: string, extra: { replicas?: string[] } = {}): Promise<ReportFixture> {
   const db = uniqueDb(name);
   const dir = outputPath(`report-${db}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'schema.json'), JSON.stringify(SCHEMA));
   const uris = stackUris();
+  const example = parse(readFileSync(join(EXAMPLE_DIR, 'pipeline.yaml'), 'utf8')) as Record<string, unknown>;
   const pipeline = {
-    name: `report-${name}`,
+    ...example,
+    name: `weather-report-${name}`,
     mongodb: { uri: uris.primary, database: db, replicas: extra.replicas ?? uris.replicas, timeout_ms: 3000 },
+    streams: absolutize(example.streams),
     checks: {
       availability: { ping_samples: 10, op_samples: 3 },
-      schema: { collections: [{ collection: 'hourly', schema: 'schema.json' }] },
-      quality: { rules: [{ type: 'null_rate', collection: 'hourly', field: 'temperature_c', max: 0.5 }] },
+      schema: { collections: [{ collection: 'hourly_measurements', schema: join(EXAMPLE_DIR, 'schemas/hourly_measurements.json') }] },
+      quality: { rules: [{ type: 'null_rate', collection: 'hourly_measurements', field: 'temperature_c', max: 0.5 }] },
     },
   };
   const config = join(dir, 'pipeline.yaml');
   writeFileSync(config, stringify(pipeline));
 
+  const sync = await runCli(['sync', '--config', config], { env: { MONGODB_URI: undefined, MONGODB_REPLICA_URIS: undefined } });
+  if (sync.code !== 0) throw new Error(`the weather sync failed (${sync.code}): ${sync.stderr}`);
+
   const client = await primaryClient();
   try {
     const d = client.db(db);
-    await d.collection('hourly').insertMany([
-      { id_station: '07015', temperature_c: 12.5, source: 'infoclimat' },
-      { id_station: 'ILAMAD25', temperature_c: 99, source: 'wunderground' },
-      { id_station: 'IICHTE19', temperature_c: null, source: 'wunderground' },
-    ]);
+    const one = await d.collection('hourly_measurements').findOne({}, { projection: { _id: 0 } });
+    await d.collection('hourly_measurements').insertMany([1, 2, 3, 4, 5].map((i) => ({ ...one, id_station: `PLANTED${i}`, temperature_c: 99 })));
     const now = Date.now();
-    await d.collection('_proofline_runs').insertMany([
-      {
-        runId: 'run-older',
-        status: 'failed',
-        startedAt: new Date(now - 3_600_000).toISOString(),
-        finishedAt: new Date(now - 3_590_000).toISOString(),
-        error: 'source infoclimat: HTTP 503 from https://user:hunter2@example.org/api',
-        streams: [{ stream: 'infoclimat_hourly', read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }],
-      },
-      {
-        runId: 'run-latest',
-        status: 'succeeded',
-        startedAt: new Date(now - 60_000).toISOString(),
-        finishedAt: new Date(now - 55_000).toISOString(),
-        streams: [
-          { stream: 'infoclimat_hourly', read: 4, inserted: 2, updated: 0, unchanged: 1, rejected: 1, rejectionReasons: { out_of_range: 1 } },
-          { stream: 'wunderground_hourly', read: 3, inserted: 2, updated: 1, unchanged: 0, rejected: 0 },
-        ],
-      },
-    ]);
+    await d.collection('_proofline_runs').insertOne({
+      _id: 'run-older' as never,
+      runId: 'run-older',
+      status: 'failed',
+      startedAt: new Date(now - 3_600_000),
+      finishedAt: new Date(now - 3_590_000),
+      error: 'source infoclimat: HTTP 503 from https://user:hunter2@example.org/api',
+      streams: [{ stream: 'infoclimat_hourly', read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }],
+    });
   } finally {
     await client.close();
   }
