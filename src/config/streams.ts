@@ -49,7 +49,7 @@ export const streamsSchema = {
     additionalProperties: false,
     required: ['name', 'source', 'destination'],
     properties: {
-      name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'letters, digits, _ . -' },
+      name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'letters, digits, _ . or -' },
       source: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } },
       source_stream: { type: 'string', minLength: 1 },
       mapping: { type: 'string', minLength: 1, default: 'identity' },
@@ -58,7 +58,7 @@ export const streamsSchema = {
         additionalProperties: false,
         required: ['collection'],
         properties: {
-          collection: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_-]+$', description: 'letters, digits, _ -' },
+          collection: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_-]+$', description: 'letters, digits, _ or - (no dots: they separate database and collection)' },
           schema: { type: 'string', minLength: 1 },
           primary_key: { type: 'array', items: fieldName, minItems: 1 },
           indexes: { type: 'array', items: { type: 'array', items: fieldName, minItems: 1 }, default: [] },
