@@ -3,7 +3,8 @@
 # mongod refuses a keyfile readable by group/others, and runs as uid 999 (mongodb) in
 # the official image: a bind-mounted host file rarely has that owner, hence a volume.
 set -eu
-KEYFILE=/keyfile/keyfile
+# KEYFILE is overridable for tests; the Compose service uses the default.
+KEYFILE="${KEYFILE:-/keyfile/keyfile}"
 if [ -s "$KEYFILE" ]; then
   echo "keyfile already present"
 else

@@ -1,0 +1,73 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { ROOT, outputPath, pollUntil, stackUris, uniqueDb } from '../../helpers.js';
+import { parseDockerfile } from './compose-files.js';
+
+/**
+ * The image's HEALTHCHECK command, exactly as the Dockerfile writes it, run against a
+ * real `proofline monitor` on the local stack: healthy while it serves /healthz,
+ * unhealthy once it is gone.
+ */
+
+const run = promisify(execFile);
+
+function healthcheckCommand(): string[] {
+  const { stages } = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  const hc = stages[stages.length - 1]!.instructions.find((i) => i.keyword === 'HEALTHCHECK')!;
+  return JSON.parse(/CMD (\[.*\])$/.exec(hc.args)![1]!) as string[];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function healthcheck(port: number): Promise<number> {
+  const [cmd, ...args] = healthcheckCommand();
+  // `node` in the image is the same Node.js major as the one running the tests.
+  const bin = cmd === 'node' ? process.execPath : cmd!;
+  try {
+    await run(bin, args, { env: { ...process.env, PROOFLINE_HEALTH_PORT: String(port) }, timeout: 10_000 });
+    return 0;
+  } catch (e) {
+    return (e as { code?: number }).code ?? -1;
+  }
+}
+
+let monitor: ChildProcess | undefined;
+afterAll(() => {
+  if (monitor && monitor.exitCode === null) monitor.kill('SIGKILL');
+});
+
+describe('the Dockerfile HEALTHCHECK', () => {
+  it('passes against a running monitor and fails once it stops', async () => {
+    const port = await freePort();
+    const uris = stackUris();
+    const config = outputPath(`healthcheck-${process.pid}.yaml`);
+    writeFileSync(config, stringify({ name: 'healthcheck', mongodb: { uri: uris.primary, database: uniqueDb('health'), replicas: [] }, checks: { schema: { enabled: false }, quality: { enabled: false }, replication: { enabled: false } } }));
+    monitor = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'monitor', '--config', config, '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, PROOFLINE_LOG_LEVEL: 'warn', PROOFLINE_LOG_PRETTY: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const up = await pollUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) || undefined, 30_000, 200);
+    expect(up.value).toBe(true);
+    expect(await healthcheck(port)).toBe(0);
+
+    const exited = new Promise<number | null>((resolve) => monitor!.once('exit', (code) => resolve(code)));
+    monitor.kill('SIGTERM');
+    await exited;
+    expect(await healthcheck(port)).toBe(1);
+  });
+});
