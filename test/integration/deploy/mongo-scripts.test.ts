@@ -14,7 +14,7 @@ import { ROOT } from '../../helpers.js';
 const run = promisify(execFile);
 const script = join(ROOT, 'deploy/mongo/generate-keyfile.sh');
 
-describe('deploy/mongo/generate-keyfile.sh', () => {
+describe('deploy/mongo scripts', () => {
   it('creates a keyfile mongod accepts, owned by uid 999 with mode 400, and keeps it on re-runs', async () => {
     const keyfile = join(mkdtempSync(join(tmpdir(), 'pl-keyfile-')), 'keyfile');
     const first = await run('/bin/sh', [script], { env: { ...process.env, KEYFILE: keyfile } });
@@ -29,5 +29,10 @@ describe('deploy/mongo/generate-keyfile.sh', () => {
     const second = await run('/bin/sh', [script], { env: { ...process.env, KEYFILE: keyfile } });
     expect(second.stdout).toContain('keyfile already present');
     expect(readFileSync(keyfile, 'utf8')).toBe(key);
+  });
+
+  it('init-replica-set.js is valid JavaScript (mongosh runs it; its globals Mongo, sleep, print are mongosh\'s)', async () => {
+    const r = await run(process.execPath, ['--check', join(ROOT, 'deploy/mongo/init-replica-set.js')]);
+    expect(r.stderr).toBe('');
   });
 });
