@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
+import { capabilitiesOf } from '../../../src/store/capabilities.js';
 import { primaryClient, ROOT, runCli, stackUris, uniqueDb } from '../../helpers.js';
 import { fixture } from './sync-fixture.js';
 
@@ -33,10 +34,16 @@ describe('proofline sync', () => {
     cpSync(join(ROOT, 'examples/weather'), dir, { recursive: true });
     const file = join(dir, 'pipeline.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('database: weather', `database: ${database}`));
-    const env = { MONGODB_URI: stackUris().primary };
+    const env = { MONGODB_URI: stackUris().primary, PROOFLINE_LOG_LEVEL: 'info' };
 
     const first = await runCli(['sync', '--config', file, '--json'], { env });
     expect(first.code, first.stderr).toBe(0);
+    // FerretDB enforces no $jsonSchema validator: the capability probe says so and the log tells why.
+    const caps = await capabilitiesOf(client);
+    if (!caps.jsonSchemaValidator.supported) {
+      expect(first.stderr).toContain('$jsonSchema validator skipped on hourly_measurements');
+      expect(first.stderr).toContain('"reason":"not supported by this server');
+    }
     const r1 = JSON.parse(first.stdout) as JsonReport;
     expect(r1.streams.map((s) => s.stream)).toEqual(['infoclimat_hourly', 'wunderground_hourly', 'infoclimat_stations', 'wunderground_stations']);
     for (const s of r1.streams) expect(s.balanced, s.stream).toBe(true);
@@ -86,6 +93,20 @@ describe('proofline sync', () => {
     const r = await runCli(['sync', '--config', f.configFile({ max_reject_rate: 0.1 }), '--json']);
     expect(r.code).toBe(1);
     expect((JSON.parse(r.stdout) as JsonReport).streams[0]).toMatchObject({ read: 2, inserted: 1, rejected: 1, rejectRateExceeded: true });
+  });
+
+  it('exits 1 when a source fails, and records the failed run with its error', async () => {
+    const f = fixture('clifail');
+    dbs.push(f.database);
+    const r = await runCli(['sync', '--config', f.configFile({ source: { type: 'files', path: 'no-such-folder', format: 'jsonl', stream: 'obs' } }), '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport & { streams: Array<{ status: string; error?: string }> };
+    expect(report.status).toBe('failed');
+    expect(report.streams[0]).toMatchObject({ status: 'failed', read: 0, balanced: true });
+    expect(report.streams[0]!.error).toContain('no-such-folder');
+    const run = await client.db(f.database).collection('_proofline_runs').findOne({});
+    expect(run).toMatchObject({ status: 'failed', streams: [{ stream: 'obs', status: 'failed' }] });
+    expect(run!.finishedAt).toBeInstanceOf(Date);
   });
 
   it('exits 2 with a message naming the bad key and what was expected', async () => {
