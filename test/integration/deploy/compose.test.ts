@@ -175,6 +175,12 @@ describe('docker-compose.yml cross-references', () => {
     const [host, port] = job.static_configs[0]!.targets[0]!.split(':');
     const monitor = compose.services[host!]!;
     expect(monitor.command).toEqual(expect.arrayContaining(['monitor', '--port', port]));
+    // Alert rules that select a job name one this config scrapes (ProoflineMonitorDown: up{job=...}).
+    const jobs = new Set(prom.scrape_configs.map((j) => j.job_name));
+    for (const rule of prom.rule_files) {
+      const selected = [...readFileSync(resolveFromDeploy(join('prometheus', rule)), 'utf8').matchAll(/job="([^"]+)"/g)].map((m) => m[1]!);
+      for (const j of selected) expect(jobs.has(j), `${rule} selects job ${j}, which is not scraped`).toBe(true);
+    }
     for (const rule of prom.rule_files) {
       expect(existsSync(resolveFromDeploy(join('prometheus', rule)))).toBe(true);
       const mounted = (compose.services['prometheus']!.volumes ?? []).map((v) => volumeSource(v)!);
