@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { primaryClient, runCli, stackUris } from '../../helpers.js';
+import { ROOT, pollUntil, primaryClient, runCli, stackUris } from '../../helpers.js';
 import { dropFixture, makeReportFixture, type ReportFixture } from './report-fixture.js';
 
 /**
@@ -19,6 +21,17 @@ interface Report {
   results: { name: string; status: string; summary: string; thresholds: unknown[] }[];
   sections: Section[];
   server: { server: { flavor: string } } | null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 const section = (r: Report, title: string): Section => r.sections.find((s) => s.title === title)!;
@@ -117,6 +130,41 @@ describe('proofline report', () => {
     expect(env.checkSources.availability).toMatch(/^from the monitor history, recorded /);
     expect(env.checkSources.quality).toMatch(/^live \(latest history entry is \d+ s old/);
     expect(report.sections.map((s) => s.title)).toContain('Monitor history');
+  });
+
+  it('reads what a real `proofline monitor` recorded in its history', async () => {
+    const port = await freePort();
+    const startedAt = new Date();
+    const monitor = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'monitor', '--config', fixture.config, '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, PROOFLINE_LOG_LEVEL: 'warn', PROOFLINE_LOG_PRETTY: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const client = await primaryClient();
+    try {
+      const history = client.db(fixture.db).collection('_proofline_check_history');
+      // The monitor runs every enabled check when it starts, then on its interval.
+      const recorded = await pollUntil(async () => (await history.distinct('check', { kind: 'check', at: { $gt: startedAt } })).length >= 4 || undefined, 60_000, 250);
+      expect(recorded.value).toBe(true);
+    } finally {
+      await client.close();
+      const exited = new Promise((resolve) => monitor.once('exit', resolve));
+      monitor.kill('SIGTERM');
+      await exited;
+    }
+    const out = join(fixture.dir, 'monitor', 'report.html');
+    const r = await runCli(['report', '--config', fixture.config, '--out', out, '--from-history', '--max-age', '1m']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(fixture.dir, 'monitor', 'report.json'), 'utf8')) as Report;
+    const env = section(report, 'Environment').data as unknown as { checkSources: Record<string, string> };
+    for (const name of ['availability', 'schema', 'quality', 'replication']) {
+      expect(env.checkSources[name], name).toMatch(/^from the monitor history, recorded /);
+      // Recorded by this monitor, not the entries planted by the previous test.
+      expect(new Date(env.checkSources[name]!.slice('from the monitor history, recorded '.length)).getTime()).toBeGreaterThan(startedAt.getTime());
+    }
+    // The monitor's verdicts carry over: the planted documents fail the schema check there too.
+    expect(report.results.find((x) => x.name === 'schema')!.status).toBe('fail');
+    expect(report.results.find((x) => x.name === 'availability')!.status).toBe('pass');
   });
 
   it('rejects bad usage with exit 2 and a message naming the problem', async () => {
