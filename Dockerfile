@@ -27,7 +27,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY examples ./examples
-COPY deploy/prometheus/alerts.yml ./deploy/prometheus/alerts.yml
 # The `node` user (uid 1000) ships with the official image; nothing here needs root.
 USER node
 EXPOSE 9464
