@@ -9,6 +9,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // mongosh scripts run inside the mongo shell, which provides these globals.
+    files: ['deploy/mongo/**/*.js'],
+    languageOptions: { globals: { print: 'readonly', sleep: 'readonly', Mongo: 'readonly', db: 'writable', rs: 'readonly', printjson: 'readonly' } },
+  },
+  {
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
