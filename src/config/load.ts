@@ -4,9 +4,6 @@ import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { createAjv } from '../common/ajv.js';
 import { describeSchemaErrors } from '../common/schema-errors.js';
-
-// Re-exported: config sections and sources have always imported it from here.
-export { describeSchemaErrors };
 import { mongodbSchema, type MongoConfig } from './mongodb.js';
 import { streamsSchema, validateStreams, type StreamConfig } from './streams.js';
 import { checksSchema, type ChecksConfig } from './checks.js';

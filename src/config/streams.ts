@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../protocol/messages.js';
 import { sourceConnector, SOURCE_TYPES } from '../sources/registry.js';
 import { MAPPER_NAMES } from '../transform/mapper.js';
-import { describeSchemaErrors } from './load.js';
+import { describeSchemaErrors } from '../common/schema-errors.js';
 
 /**
  * `streams:` — what to ingest. Owned by the ingestion engine (src/sync). Each stream reads

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../common/ajv.js';
-import { describeSchemaErrors } from '../config/load.js';
+import { describeSchemaErrors } from '../common/schema-errors.js';
 import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../protocol/messages.js';
 
