@@ -1,5 +1,5 @@
 import { CheckStatus, compare, type CheckName, type CheckResult, type Finding, type Measurement, type Threshold } from './result.js';
-import { round } from './stats.js';
+import { round, significant } from './stats.js';
 
 /**
  * Collects what a check measured and judges it. Measurement keys are unique within a
@@ -20,7 +20,7 @@ export class ResultBuilder {
   measure(metric: string, value: number | null, options: { unit?: string; labels?: Record<string, string>; key?: string } = {}): string {
     const key = options.key ?? (options.labels && Object.keys(options.labels).length ? `${metric}[${Object.values(options.labels)[0]}]` : metric);
     this.measurements[key] = {
-      value: typeof value === 'number' ? round(value) : null,
+      value: typeof value === 'number' ? significant(value) : null,
       metric,
       ...(options.unit ? { unit: options.unit } : {}),
       ...(options.labels ? { labels: options.labels } : {}),

@@ -34,6 +34,15 @@ export function summarize(samples: readonly (number | null)[]): Summary {
 }
 
 /** Round to 3 decimals: sub-millisecond precision without float noise in reports. */
+/**
+ * Six significant digits: readable, and unlike a fixed number of decimals it never turns
+ * a small but real rate (1 invalid in 2,251 = 0.000444) into 0 and a false pass.
+ */
+export function significant(v: number | null): number | null {
+  if (v === null || !Number.isFinite(v)) return v;
+  return Number(v.toPrecision(6));
+}
+
 export function round(v: number | null, digits = 3): number | null {
   if (v === null) return null;
   const f = 10 ** digits;

@@ -6,7 +6,15 @@ describe('check result builder', () => {
     const b = new ResultBuilder('availability');
     const key = b.measure('ping_ms_p95', 2.34567, { unit: 'ms', labels: { endpoint: 'primary', host: 'h:1' } });
     expect(key).toBe('ping_ms_p95[primary]');
-    expect(b.measurements[key]).toEqual({ value: 2.346, metric: 'ping_ms_p95', unit: 'ms', labels: { endpoint: 'primary', host: 'h:1' } });
+    expect(b.measurements[key]).toEqual({ value: 2.34567, metric: 'ping_ms_p95', unit: 'ms', labels: { endpoint: 'primary', host: 'h:1' } });
+  });
+
+  it('keeps a small but real rate: 1 invalid in 2,251 fails a zero-tolerance threshold', () => {
+    const b = new ResultBuilder('schema');
+    const key = b.measure('invalid_rate', 1 / 2251);
+    expect(b.measurements[key]?.value).toBeGreaterThan(0);
+    expect(b.judge(key, '<=', 0, 'invalid rate')).toBe(false);
+    expect(b.status()).toBe('fail');
   });
 
   it('fails a threshold on a missing value: not measured is never a pass', () => {
