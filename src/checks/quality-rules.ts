@@ -1,4 +1,5 @@
 import type { CrossFieldRule, NullRateRule, QualityRule, RangeRule, VolumeRule } from '../config/checks.js';
+import { parseDuration } from './duration.js';
 
 /**
  * Streaming evaluators of the quality rules that need to look at every document
@@ -150,6 +151,7 @@ export function volume(rule: VolumeRule): StreamEvaluator {
     finish() {
       const out: { source: string; day: string; count: number }[] = [];
       const perSource: Record<string, Record<string, number>> = {};
+      if (rule.window !== undefined && Number.isFinite(last)) first = Math.max(first, last - Math.ceil(parseDuration(rule.window) / DAY) + 1);
       for (const [source, perDay] of counts) {
         perSource[source] = {};
         for (let d = first; d <= last; d++) {

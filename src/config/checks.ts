@@ -78,6 +78,8 @@ export interface VolumeRule extends RuleCommon {
   max_per_day?: number;
   /** Sources that must appear; a missing one counts as 0 per day. */
   sources?: string[];
+  /** Only judge the last days of the data ("7d"): older gaps in a backfilled history are not news. */
+  window?: string;
 }
 export interface CrossFieldRule extends RuleCommon {
   type: 'cross_field';
@@ -144,6 +146,7 @@ const qualityRule = {
       min_per_day: { type: 'number', minimum: 0 },
       max_per_day: { type: 'number', minimum: 0 },
       sources: { type: 'array', items: { type: 'string' } },
+      window: duration,
     }),
     rule('cross_field', ['left', 'op', 'right'], {
       left: { type: 'string' },

@@ -52,6 +52,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   const doc = structuredClone(raw) as Record<string, unknown>;
   const mongo = (doc.mongodb ?? {}) as Record<string, unknown>;
   if (env.MONGODB_URI) mongo.uri = env.MONGODB_URI;
+  if (env.PROOFLINE_POSTGRES_URL) mongo.postgres_url = env.PROOFLINE_POSTGRES_URL;
   if (env.MONGODB_REPLICA_URIS !== undefined) mongo.replicas = env.MONGODB_REPLICA_URIS.split(',').map((s) => s.trim()).filter(Boolean);
   if (doc.mongodb !== undefined || env.MONGODB_URI) doc.mongodb = mongo;
   if (!validate(doc)) {

@@ -6,7 +6,7 @@ export interface MongoConfig {
   database: string;
   /** Each replica to check, as its own URI (DocumentDB: instance endpoints). MONGODB_REPLICA_URIS (comma-separated) overrides. */
   replicas: string[];
-  /** Optional PostgreSQL URL of the primary behind FerretDB, to read pg_stat_replication. */
+  /** Optional PostgreSQL URL of the primary behind FerretDB, to read pg_stat_replication. PROOFLINE_POSTGRES_URL overrides. */
   postgres_url?: string;
   /** Connect / server-selection timeout. */
   timeout_ms: number;

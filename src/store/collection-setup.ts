@@ -59,3 +59,18 @@ export async function prepareCollection(db: Db, spec: CollectionSpec, caps: Capa
   for (const s of specs) await coll.createIndex(s.key, { name: s.name, unique: s.unique });
   return { validator, ...(validatorDetail ? { validatorDetail } : {}), indexes: specs.map((s) => s.name) };
 }
+
+/**
+ * Create proofline's own collections up front (runs, state, replication markers). On a
+ * gateway that caches collection metadata at start (FerretDB v1 on the replica side), a
+ * collection created later stays invisible there until the gateway restarts; creating
+ * them with the first sync lets one restart after it cover everything.
+ */
+export async function ensureCollections(db: Db, names: string[]): Promise<void> {
+  for (const name of names) {
+    if (await exists(db, name)) continue;
+    await db.createCollection(name).catch((e: { codeName?: string }) => {
+      if (e.codeName !== 'NamespaceExists') throw e;
+    });
+  }
+}

@@ -9,8 +9,9 @@ import type { ConfiguredAirbyteCatalog, JsonObject } from '../protocol/messages.
 import { sourceConnector } from '../sources/registry.js';
 import { capabilitiesOf, renameDropTargetOf, type Capabilities } from '../store/capabilities.js';
 import { withClient } from '../store/connection.js';
-import { recordRunEnd, recordRunStart } from '../store/run-store.js';
-import { loadStreamState, saveStreamState } from '../store/state-store.js';
+import { ensureCollections } from '../store/collection-setup.js';
+import { recordRunEnd, recordRunStart, RUNS_COLLECTION } from '../store/run-store.js';
+import { loadStreamState, saveStreamState, STATE_COLLECTION } from '../store/state-store.js';
 import { SyncCore } from './core.js';
 import { targetOf } from './targets.js';
 
@@ -169,6 +170,7 @@ export async function runSync(config: PipelineConfig, options: RunSyncOptions = 
       const db = client.db(config.mongodb.database);
       const caps = await capabilitiesOf(client);
       const rename = await renameDropTargetOf(client);
+      await ensureCollections(db, [RUNS_COLLECTION, STATE_COLLECTION, config.checks.replication.marker_collection]);
       await recordRunStart(db, { runId, pipeline: config.name, startedAt, streams: streams.map((s) => s.name) });
       log.info({ run_id: runId, streams: streams.map((s) => s.name) }, 'sync started');
       const reports: StreamReport[] = [];

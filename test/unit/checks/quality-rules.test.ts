@@ -45,4 +45,16 @@ describe('streaming quality rules', () => {
     expect(out.filter((o) => o.source === 'wunderground')).toHaveLength(3);
     expect(r.value).toBe(5);
   });
+
+  it('volume with a window judges only the last days of the data', () => {
+    const day = (d: number, h = 0) => new Date(Date.UTC(2024, 9, d, h));
+    // An old isolated day (Oct 1), a long gap, then two complete days (Oct 20, 21).
+    const docs = [1, 20, 21].flatMap((d) => Array.from({ length: 24 }, (_, h) => ({ source: 'infoclimat', t: day(d, h) })));
+    const all = run(volume({ type: 'volume', time_field: 't', source_field: 'source', min_per_day: 24, severity: 'fail' }), docs);
+    expect(all.value).toBe(18);
+    const recent = run(volume({ type: 'volume', time_field: 't', source_field: 'source', min_per_day: 24, window: '2d', severity: 'fail' }), docs);
+    expect(recent.value).toBe(0);
+    const three = run(volume({ type: 'volume', time_field: 't', source_field: 'source', min_per_day: 24, window: '3d', severity: 'fail' }), docs);
+    expect(three.detail.out_of_range).toEqual([{ source: 'infoclimat', day: '2024-10-19', count: 0 }]);
+  });
 });

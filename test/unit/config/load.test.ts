@@ -37,6 +37,7 @@ describe('pipeline config', () => {
     const c = parseConfig(base, 'pipeline.yaml', { MONGODB_URI: 'mongodb://other:27017/', MONGODB_REPLICA_URIS: 'mongodb://r1:1/, mongodb://r2:2/' });
     expect(c.mongodb.uri).toBe('mongodb://other:27017/');
     expect(c.mongodb.replicas).toEqual(['mongodb://r1:1/', 'mongodb://r2:2/']);
+    expect(parseConfig(base, 'pipeline.yaml', { PROOFLINE_POSTGRES_URL: 'postgres://u@h:5/db' }).mongodb.postgres_url).toBe('postgres://u@h:5/db');
   });
 
   it('rejects a config that is not a mapping', () => {
