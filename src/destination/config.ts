@@ -20,6 +20,10 @@ export interface DestinationStreamConfig {
   schema?: string;
   /** Primary key on the MAPPED document (dotted paths), when it differs from the source's raw key. */
   primary_key?: string[];
+  /** Cursor on the MAPPED document (dotted path) deciding the newest version; default: the catalog cursor. */
+  cursor_field?: string;
+  /** Extra (non-unique) indexes, each a list of fields. */
+  indexes?: string[][];
 }
 
 export interface DestinationConfig {
@@ -89,6 +93,8 @@ export const destinationConfigSchema = {
             items: { type: 'string', minLength: 1 },
             description: 'append_dedup key on the mapped document (e.g. ["id_station", "dh_utc"]); default: the catalog primary key',
           },
+          cursor_field: { type: 'string', minLength: 1, description: 'newest-version field on the mapped document; default: the catalog cursor' },
+          indexes: { type: 'array', items: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, description: 'extra indexes, e.g. [["source", "dh_utc"]]' },
         },
       },
     },

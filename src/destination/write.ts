@@ -1,32 +1,38 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { Document } from 'mongodb';
 import type { Logger } from '../common/logger.js';
-import { compileDocValidator, loadJsonSchema } from '../checks/schema-validator.js';
 import { ConfigError } from '../errors.js';
+import { compileValidator, loadSchema } from '../model/schema.js';
 import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream } from '../protocol/messages.js';
+import { capabilitiesOf, renameDropTargetOf } from '../store/capabilities.js';
 import { connect } from '../store/connection.js';
+import { locationOf, writeRejects, type Reject } from '../store/rejects.js';
+import { SyncCore } from '../sync/core.js';
+import { newRunId } from '../sync/run-sync.js';
+import type { StreamCounts, StreamTarget } from '../sync/stream-target.js';
 import { createMapper } from '../transform/mapper.js';
 import { collectionFor, driverOptions, streamSettings, type DestinationConfig } from './config.js';
 import { safeKeys } from './safe-keys.js';
-import { StreamWriter, type StreamCounts, type StreamTarget } from './stream-writer.js';
+import { typedMapper } from './typed-mapper.js';
 import { timestampPaths } from './typed-document.js';
 
 /**
- * `destination mongodb write`: consumes Airbyte messages (stdin), writes each configured
- * stream with its destination sync mode, and hands each STATE back (`emit`) only once
- * every record before it is flushed — Airbyte's checkpoint contract. States covering an
- * overwrite stream wait for its swap at the end: before that, the data is not in place.
+ * `destination mongodb write`: Airbyte messages (stdin) into the sync engine's core — the
+ * same map → validate → quarantine → batched write path as `proofline sync` — with each
+ * configured stream's destination sync mode. Each STATE is handed back (`emit`) only once
+ * every record before it is flushed, Airbyte's checkpoint contract; states that cover an
+ * overwrite stream wait for its swap at the end, before which the data is not in place.
+ * Records of streams outside the catalog are quarantined in `_proofline_rejects`.
  */
 
-export const UNKNOWN_STREAM_QUARANTINE = '_proofline_quarantine';
+/** Where records of streams the catalog does not list are quarantined (`<name>_rejects`). */
+export const UNKNOWN_STREAMS = '_proofline';
 
 export interface WriteOptions {
   config: DestinationConfig;
   catalog: ConfiguredAirbyteCatalog;
   logger: Logger;
-  /** Where echoed STATE messages go (stdout, with backpressure). */
+  /** Where committed STATE messages go (stdout, with backpressure). */
   emit: (m: AirbyteMessage) => Promise<void>;
   /** Folder relative schema paths resolve against. */
   baseDir: string;
@@ -35,7 +41,7 @@ export interface WriteOptions {
 export interface WriteResult {
   runId: string;
   streams: Record<string, StreamCounts & { collection: string; mode: string }>;
-  /** Records of streams outside the catalog, by stream: rejected into _proofline_quarantine. */
+  /** Records of streams outside the catalog, by stream: rejected into _proofline_rejects. */
   unknownStreams: Record<string, number>;
   statesEmitted: number;
 }
@@ -48,96 +54,130 @@ function schemaFile(cfg: DestinationConfig, schema: string, baseDir: string): st
   return found;
 }
 
+/** A configured Airbyte stream → the engine's StreamTarget, per the destination config. */
 export function buildTarget(cfg: DestinationConfig, configured: ConfiguredAirbyteStream, baseDir: string): StreamTarget {
   const { name, namespace } = configured.stream;
   const settings = streamSettings(cfg, name, namespace);
-  const target: StreamTarget = {
-    configured: settings.primary_key ? { ...configured, primary_key: settings.primary_key.map((k) => k.split('.')) } : configured,
+  const schema = settings.schema ? loadSchema(schemaFile(cfg, settings.schema, baseDir)) : undefined;
+  const mapper = createMapper(settings.mapping ?? 'identity');
+  const mode = configured.destination_sync_mode;
+  const pk = settings.primary_key ?? configured.primary_key?.map((p) => p.join('.'));
+  const cursor = settings.cursor_field ?? configured.cursor_field?.join('.');
+  if (mode === 'append_dedup' && !pk?.length) {
+    throw new ConfigError(`stream ${streamKey(configured.stream)}: append_dedup needs a primary key (in the catalog, or streams[].primary_key in the destination config)`);
+  }
+  return {
+    name: streamKey(configured.stream),
+    sourceStream: name,
     collection: collectionFor(cfg, name, namespace),
-    mapper: createMapper(settings.mapping ?? 'identity'),
+    ...(schema ? { schema, validator: compileValidator(schema) } : {}),
+    mapper: schema ? mapper : typedMapper(mapper, timestampPaths(configured.stream.json_schema)),
+    syncMode: configured.sync_mode,
+    destinationSyncMode: mode,
+    ...(pk?.length && mode !== 'append' ? { primaryKey: pk } : {}),
+    ...(cursor ? { cursorField: cursor } : {}),
+    indexes: settings.indexes ?? [],
+    batchSize: cfg.batch_size,
   };
-  if (settings.schema) target.validator = compileDocValidator(loadJsonSchema(schemaFile(cfg, settings.schema, baseDir)));
-  else target.timestampPaths = timestampPaths(configured.stream.json_schema);
-  return target;
 }
 
-/** The streams a STATE covers (undefined: all of them — GLOBAL or LEGACY). */
-function stateStreams(state: AirbyteStateMessage): string[] | undefined {
-  if (state.type === 'STREAM' && state.stream) return [streamKey(state.stream.stream_descriptor)];
-  return undefined;
+/**
+ * Splits off the records of unknown streams (quarantined here, in batches) and adds the
+ * record's emission time for the lineage of typed documents.
+ */
+async function* known(
+  messages: AsyncIterable<AirbyteMessage>,
+  names: Set<string>,
+  quarantine: (r: Reject) => Promise<void>,
+  typed: Set<string>,
+): AsyncGenerator<AirbyteMessage> {
+  for await (const m of messages) {
+    if (m.type !== 'RECORD') {
+      yield m;
+      continue;
+    }
+    if (!names.has(m.record.stream)) {
+      const key = streamKey({ name: m.record.stream, namespace: m.record.namespace });
+      await quarantine({
+        stream: key,
+        location: locationOf(m.record.data),
+        record: safeKeys(m.record.data),
+        failures: [{ field: '(record)', rule: 'unknown_stream', value: null, message: `stream ${key} is not in the configured catalog` }],
+      });
+      continue;
+    }
+    if (typed.has(m.record.stream)) m.record.data._pl_airbyte_extracted_at = new Date(m.record.emitted_at);
+    yield m;
+  }
 }
 
 export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, options: WriteOptions): Promise<WriteResult> {
   const { config, catalog, logger } = options;
-  const runId = `dest_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const runId = newRunId();
   const targets = catalog.streams.map((c) => buildTarget(config, c, options.baseDir));
   const client = await connect(config.uri, { timeoutMs: config.timeout_ms, appName: 'proofline-destination', driver: driverOptions(config) });
   const db = client.db(config.database);
-  const ctx = { db, runId, ingestedAt: new Date(), batchSize: config.batch_size, logger };
-  const writers = new Map(targets.map((t) => [streamKey(t.configured.stream), new StreamWriter(t, ctx)]));
   const unknownStreams: Record<string, number> = {};
-  let unknownBuffer: Document[] = [];
+  let unknownBuffer: Reject[] = [];
   const deferred: AirbyteMessage[] = [];
   let statesEmitted = 0;
-
   const flushUnknown = async (): Promise<void> => {
-    if (!unknownBuffer.length) return;
-    const docs = unknownBuffer;
+    const batch = unknownBuffer;
     unknownBuffer = [];
-    await db.collection(UNKNOWN_STREAM_QUARANTINE).insertMany(docs, { ordered: false });
+    await writeRejects(db, UNKNOWN_STREAMS, runId, batch);
   };
-  const emit = async (m: AirbyteMessage): Promise<void> => {
+  const emit = async (state: AirbyteStateMessage): Promise<void> => {
     statesEmitted += 1;
-    await options.emit(m);
+    await options.emit({ type: 'STATE', state });
   };
+  const anyOverwrite = targets.some((t) => t.destinationSyncMode === 'overwrite');
 
   try {
-    for (const w of writers.values()) await w.start();
-    for await (const m of messages) {
-      if (m.type === 'RECORD') {
-        const key = streamKey({ name: m.record.stream, namespace: m.record.namespace });
-        const w = writers.get(key);
-        if (!w) {
-          unknownStreams[key] = (unknownStreams[key] ?? 0) + 1;
-          unknownBuffer.push({
-            stream: key,
-            run_id: runId,
-            rejected_at: new Date(),
-            reasons: [{ field: '(record)', rule: 'unknown_stream', message: `stream ${key} is not in the configured catalog` }],
-            data: safeKeys(m.record.data),
-          });
-          if (unknownBuffer.length >= config.batch_size) await flushUnknown();
-          continue;
-        }
-        if (w.add(m.record)) await w.flush();
-      } else if (m.type === 'STATE') {
-        const covered = stateStreams(m.state);
-        const affected = covered ? covered.map((k) => writers.get(k)).filter((w): w is StreamWriter => Boolean(w)) : [...writers.values()];
-        for (const w of affected) await w.flush();
+    const core = new SyncCore(targets, {
+      db,
+      runId,
+      logger,
+      capabilities: await capabilitiesOf(client),
+      renameDropTarget: (await renameDropTargetOf(client)).supported,
+      onStateCommitted: async (state, target) => {
         await flushUnknown();
-        const waitsForSwap = affected.some((w) => w.mode === 'overwrite');
-        if (waitsForSwap || (covered === undefined && deferred.length)) deferred.push(m);
-        else await emit(m);
-      } else if (m.type === 'TRACE' && m.trace.type === 'ERROR') {
-        logger.error({ upstream: m.trace.error }, `upstream error: ${m.trace.error?.message ?? ''}`);
-      }
+        // A state for an overwrite stream (or a global one while any exists) is only true after the swap.
+        const waits = target ? target.destinationSyncMode === 'overwrite' : anyOverwrite;
+        if (waits || (deferred.length && !target)) deferred.push({ type: 'STATE', state });
+        else await emit(state);
+      },
+      onLog: (m) => {
+        if (m.type === 'TRACE' && m.trace.error) logger.warn({ upstream: m.trace.error.message }, 'upstream reported an error');
+      },
+    });
+    const quarantine = async (r: Reject): Promise<void> => {
+      unknownStreams[r.stream] = (unknownStreams[r.stream] ?? 0) + 1;
+      unknownBuffer.push(r);
+      if (unknownBuffer.length >= config.batch_size) await flushUnknown();
+    };
+    const names = new Set(targets.map((t) => t.sourceStream));
+    const typed = new Set(targets.filter((t) => !t.schema).map((t) => t.sourceStream));
+    try {
+      await core.start();
+      await core.consume(known(messages, names, quarantine, typed));
+      await core.finish();
+      await flushUnknown();
+      for (const m of deferred) if (m.type === 'STATE') await emit(m.state);
+    } catch (e) {
+      await core.abort().catch(() => undefined);
+      throw e;
     }
-    for (const w of writers.values()) await w.finish();
-    await flushUnknown();
-    for (const m of deferred) await emit(m);
-  } catch (e) {
-    for (const w of writers.values()) await w.abort();
-    throw e;
+    const streams: WriteResult['streams'] = {};
+    for (const { target, counts } of core.counts()) {
+      streams[target.name] = { ...counts, collection: target.collection, mode: target.destinationSyncMode };
+      logger.info(
+        { stream: target.name, collection: target.collection, mode: target.destinationSyncMode, ...counts },
+        `stream ${target.name}: read ${counts.read} = inserted ${counts.inserted} + updated ${counts.updated} + unchanged ${counts.unchanged} + rejected ${counts.rejected}`,
+      );
+    }
+    for (const [name, n] of Object.entries(unknownStreams)) logger.warn({ stream: name, rejected: n }, `${n} record(s) of stream ${name}, which is not in the catalog, rejected into ${UNKNOWN_STREAMS}_rejects`);
+    return { runId, streams, unknownStreams, statesEmitted };
   } finally {
     await client.close().catch(() => undefined);
   }
-
-  const streams: WriteResult['streams'] = {};
-  for (const t of targets) {
-    const w = writers.get(streamKey(t.configured.stream))!;
-    streams[streamKey(t.configured.stream)] = { ...w.counts, collection: t.collection, mode: t.configured.destination_sync_mode };
-  }
-  for (const [name, c] of Object.entries(streams)) logger.info({ stream: name, ...c }, `stream ${name}: read ${c.read} = inserted ${c.inserted} + updated ${c.updated} + unchanged ${c.unchanged} + rejected ${c.rejected}`);
-  for (const [name, n] of Object.entries(unknownStreams)) logger.warn({ stream: name, rejected: n }, `${n} record(s) of stream ${name}, which is not in the catalog, rejected into ${UNKNOWN_STREAM_QUARANTINE}`);
-  return { runId, streams, unknownStreams, statesEmitted };
 }

@@ -83,7 +83,7 @@ describe('an external Airbyte source into MongoDB', () => {
     const r = await run(source, catalog, db, {});
     expect(r.error).toMatchObject({ code: 'CONNECTOR_FAILED' });
     expect(r.state).toEqual({ items: { cursor: 40 } });
-    const ids = (await client.db(db).collection('items').distinct('_id')) as unknown as number[];
+    const ids = (await client.db(db).collection('items').distinct('id')) as number[];
     // Every record the committed state covers is stored.
     for (let id = 1; id <= 40; id += 1) expect(ids).toContain(id);
     // A rerun from the committed state completes the stream without duplicates.
@@ -107,11 +107,11 @@ describe('an external Airbyte source into MongoDB', () => {
       expect(c.read).toBe(c.inserted + c.updated + c.unchanged + c.rejected);
       expect(c.rejected).toBe(1);
     }
-    expect(unknown.result!.streams.items!.reasons).toEqual({ unknown_stream: 1 });
-    expect(malformed.result!.streams.items!.reasons).toEqual({ invalid_message: 1 });
-    expect(big.result!.streams.items!.reasons).toEqual({ oversized_line: 1 });
-    const q = await client.db(db).collection('items_quarantine').find().toArray();
-    expect(q.map((d) => (d.reasons as Array<{ rule: string }>)[0]!.rule).sort()).toEqual(['invalid_message', 'oversized_line', 'unknown_stream']);
+    expect(unknown.result!.streams.items!.rejectedByKind).toEqual({ unknown_stream: 1 });
+    expect(malformed.result!.streams.items!.rejectedByKind).toEqual({ invalid_message: 1 });
+    expect(big.result!.streams.items!.rejectedByKind).toEqual({ oversized_line: 1 });
+    const q = await client.db(db).collection('items_rejects').find().toArray();
+    expect(q.map((d) => (d.rules as string[]).join(',')).sort()).toEqual(['invalid_message', 'oversized_line', 'unknown_stream']);
     expect(await client.db(db).collection('items').countDocuments()).toBe(5 + 5 + 4);
   });
 });

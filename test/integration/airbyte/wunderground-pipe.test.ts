@@ -91,10 +91,8 @@ describe('proofline source wunderground read | proofline destination mongodb wri
     expect(r.out.split('\n').filter((l) => l.includes('"STATE"')).length).toBeGreaterThan(0);
 
     const d = client.db(db);
-    const quarantine = await d.collection('hourly_measurements_quarantine').find().toArray();
-    const rejected = quarantine
-      .map((q) => `${String(q.data._ab_source_file_url).split('/').pop()}:${String(q.data._ab_source_file_row)} ${(q.reasons as Array<{ rule: string }>).map((f) => f.rule).join(',')}`)
-      .sort();
+    const quarantine = await d.collection('hourly_measurements_rejects').find().toArray();
+    const rejected = quarantine.map((q) => `${String(q.location.file).split('/').pop()}:${String(q.location.row)} ${(q.rules as string[]).join(',')}`).sort();
     expect(rejected).toEqual([
       'IICHTE19_2024-10-26.xlsx:84 maximum',
       'IICHTE19_2024-10-27.xlsx:64 compass_format',
@@ -113,6 +111,6 @@ describe('proofline source wunderground read | proofline destination mongodb wri
     expect(await d.collection('stations').countDocuments()).toBe(2);
     const sample = await d.collection('hourly_measurements').findOne({ id_station: 'IICHTE19' });
     expect(sample).toMatchObject({ source: 'wunderground', dh_utc: expect.any(Date), _proofline: { source: 'wunderground' } });
-    expect(sample).not.toHaveProperty('_airbyte_extracted_at');
+    expect(sample!._proofline).not.toHaveProperty('airbyte_extracted_at');
   });
 });

@@ -1,0 +1,19 @@
+import type { Mapper } from '../transform/mapper.js';
+import { safeKeys } from './safe-keys.js';
+import { typeDocument } from './typed-document.js';
+
+/**
+ * The destination's mapper when no target schema is named: the given mapper (identity by
+ * default) over the record with its declared timestamps typed as dates, and the result's
+ * field names made storable. So an arbitrary Airbyte stream lands as a typed document,
+ * not as a blob and not as strings.
+ */
+export function typedMapper(inner: Mapper, timestampPaths: string[][]): Mapper {
+  return {
+    name: `${inner.name}+typed`,
+    map(data, ctx) {
+      const outcome = inner.map(typeDocument(data, timestampPaths), ctx);
+      return outcome.ok ? { ok: true, doc: safeKeys(outcome.doc) } : outcome;
+    },
+  };
+}
