@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import type { MongoClient } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
 import { ROOT, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.js';
 
 /**
@@ -47,13 +47,14 @@ describe('proofline source wunderground read | proofline destination mongodb wri
   let client: MongoClient;
   let dir: string;
   const db = uniqueDb('wu_pipe');
+  const syncDb = uniqueDb('wu_sync');
 
   beforeAll(async () => {
     client = await primaryClient();
     dir = mkdtempSync(join(tmpdir(), 'pl-wu-'));
   });
   afterAll(async () => {
-    await client?.db(db).dropDatabase().catch(() => undefined);
+    for (const d of [db, syncDb]) await client?.db(d).dropDatabase().catch(() => undefined);
     await client?.close();
   });
 
@@ -79,7 +80,16 @@ describe('proofline source wunderground read | proofline destination mongodb wri
         database: db,
         schemas_dir: join(WEATHER, 'schemas'),
         streams: [
-          { name: 'wunderground_hourly', collection: 'hourly_measurements', mapping: 'wunderground_hourly', schema: 'hourly_measurements', primary_key: ['id_station', 'dh_utc'] },
+          // As examples/weather/pipeline.yaml declares these streams.
+          {
+            name: 'wunderground_hourly',
+            collection: 'hourly_measurements',
+            mapping: 'wunderground_hourly',
+            schema: 'hourly_measurements',
+            primary_key: ['id_station', 'dh_utc'],
+            cursor_field: '_proofline.ingested_at',
+            indexes: [['source', 'dh_utc'], ['dh_utc']],
+          },
           { name: 'wunderground_stations', collection: 'stations', mapping: 'wunderground_stations', schema: 'stations', primary_key: ['source', 'id_station'] },
         ],
       }),
@@ -112,5 +122,31 @@ describe('proofline source wunderground read | proofline destination mongodb wri
     const sample = await d.collection('hourly_measurements').findOne({ id_station: 'IICHTE19' });
     expect(sample).toMatchObject({ source: 'wunderground', dh_utc: expect.any(Date), _proofline: { source: 'wunderground' } });
     expect(sample!._proofline).not.toHaveProperty('airbyte_extracted_at');
+  });
+
+  it('loads exactly what proofline sync loads from the same files', async () => {
+    // Compares with what the previous test loaded through the connectors. The example
+    // pipeline, its wunderground streams only, into another database.
+    const copy = mkdtempSync(join(tmpdir(), 'pl-wu-sync-'));
+    cpSync(WEATHER, copy, { recursive: true });
+    const file = join(copy, 'pipeline.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('database: weather', `database: ${syncDb}`));
+    const r = await runCli(['sync', '--config', file, '--stream', 'wunderground_hourly', 'wunderground_stations', '--json'], { env: { MONGODB_URI: stackUris().primary } });
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+
+    // Same documents, same ids; only the lineage of the run (ids, times, file paths) differs.
+    const view = async (database: string, collection: string): Promise<Document[]> =>
+      (await client.db(database).collection(collection).find().sort({ _id: 1 }).toArray()).map(({ _proofline: _lineage, ...rest }) => rest);
+    for (const collection of ['hourly_measurements', 'stations']) {
+      const viaConnectors = await view(db, collection);
+      const viaSync = await view(syncDb, collection);
+      expect(viaConnectors.length, collection).toBeGreaterThan(0);
+      expect(viaConnectors, collection).toEqual(viaSync);
+    }
+    const rejects = async (database: string): Promise<string[]> =>
+      (await client.db(database).collection('hourly_measurements_rejects').find().toArray())
+        .map((q) => `${String(q.location.file).split('/').pop()}:${String(q.location.row)} ${(q.rules as string[]).join(',')}`)
+        .sort();
+    expect(await rejects(db)).toEqual(await rejects(syncDb));
   });
 });
