@@ -58,8 +58,20 @@ async function runCheck(cfg: AirbyteSourceConfig, files: ConnectorFiles, ctx: Re
   return m.connectionStatus;
 }
 
+/**
+ * A sync discovers once to plan the stream, then reads (which discovers again to build the
+ * catalog): each discover starts the connector, seconds for a Python one. Catalogs are
+ * reused for a few minutes per connector + config; failures are never cached.
+ */
+const DISCOVER_TTL_MS = 5 * 60_000;
+const discovered = new Map<string, { at: number; catalog: AirbyteCatalog }>();
+
 async function runDiscover(cfg: AirbyteSourceConfig, files: ConnectorFiles, ctx: ReadContext): Promise<AirbyteCatalog> {
+  const key = JSON.stringify([cfg.command, cfg.image, cfg.config, cfg.env, cfg.docker]);
+  const hit = discovered.get(key);
+  if (hit && Date.now() - hit.at < DISCOVER_TTL_MS) return hit.catalog;
   const m = await runForMessage(invocation(cfg, 'discover', files), 'CATALOG', runOptions(cfg, ctx, 'discover'));
+  discovered.set(key, { at: Date.now(), catalog: m.catalog });
   return m.catalog;
 }
 
