@@ -82,8 +82,10 @@ export function buildTarget(cfg: DestinationConfig, configured: ConfiguredAirbyt
 }
 
 /**
- * Splits off the records of unknown streams (quarantined here, in batches) and adds the
- * record's emission time for the lineage of typed documents.
+ * Splits off the records of unknown streams (quarantined here, in batches), adds the
+ * record's emission time for the lineage of typed documents, and stamps each STATE with
+ * `destinationStats.recordCount`: the records this destination received for what the state
+ * covers since the previous one, so the platform can compare it with the source's count.
  */
 async function* known(
   messages: AsyncIterable<AirbyteMessage>,
@@ -91,11 +93,25 @@ async function* known(
   quarantine: (r: Reject) => Promise<void>,
   typed: Set<string>,
 ): AsyncGenerator<AirbyteMessage> {
+  const received = new Map<string, number>();
   for await (const m of messages) {
+    if (m.type === 'STATE') {
+      const stream = m.state.type === 'STREAM' ? m.state.stream?.stream_descriptor.name : undefined;
+      let n = 0;
+      if (stream !== undefined) {
+        n = received.get(stream) ?? 0;
+        received.delete(stream);
+      } else {
+        for (const v of received.values()) n += v;
+        received.clear();
+      }
+      m.state.destinationStats = { ...m.state.destinationStats, recordCount: n };
+    }
     if (m.type !== 'RECORD') {
       yield m;
       continue;
     }
+    received.set(m.record.stream, (received.get(m.record.stream) ?? 0) + 1);
     if (!names.has(m.record.stream)) {
       const key = streamKey({ name: m.record.stream, namespace: m.record.namespace });
       await quarantine({
