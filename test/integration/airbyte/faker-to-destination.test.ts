@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { MongoClient } from 'mongodb';
+import { parse } from 'yaml';
+import { createAjv } from '../../../src/common/ajv.js';
 import { ROOT, primaryClient, stackUris, uniqueDb } from '../../helpers.js';
 
 /**
@@ -105,6 +107,11 @@ describe('source-faker | proofline destination mongodb write', () => {
     // The same states, in order, each stamped with what the destination received for it.
     expect(echoed.map(({ state: { destinationStats: _d, ...rest } }) => ({ type: 'STATE', state: rest }))).toEqual(sourceStates);
     for (const e of echoed) expect(e.state.destinationStats.recordCount).toBe(e.state.sourceStats.recordCount);
+    // Everything the destination wrote on stdout is a valid protocol message.
+    const ajv = createAjv();
+    ajv.addSchema(parse(readFileSync(join(ROOT, 'test/fixtures/airbyte/airbyte_protocol.v0.yaml'), 'utf8')) as object, 'airbyte');
+    const validate = ajv.getSchema('airbyte#/definitions/AirbyteMessage')!;
+    for (const m of parseLines(r.destOut)) expect(validate(m), JSON.stringify(validate.errors)).toBe(true);
     for (const s of STREAMS) {
       const ids = new Set(records.filter((m) => m.record.stream === s).map((m) => m.record.data.id));
       const coll = client.db(db).collection(`append_dedup_${s}`);
