@@ -29,7 +29,8 @@ export interface Capabilities {
 export const UNSUPPORTED_BY_SERVER = 'not supported by this server';
 
 const yes: Capability = { supported: true };
-const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${redactText(errorMessage(e))}` });
+// The server's first sentence says why; the rest is usually advice about field names.
+const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${redactText(errorMessage(e)).split(/\.\s/)[0]}` });
 
 async function attempt(fn: () => Promise<Capability | void>): Promise<Capability> {
   try {
