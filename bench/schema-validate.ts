@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { compileDocValidator, loadJsonSchema, toJsonView } from '../src/checks/schema-validator.js';
+import { compileValidator, loadSchema, toJsonView } from '../src/model/schema.js';
 import { makeDocGenerator } from './weather-docs.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -24,7 +24,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const SCHEMA = join(ROOT, 'examples/weather/schemas/hourly_measurements.json');
 const PYTHON = join(ROOT, '.venv/bin/python');
 
-const validate = compileDocValidator(loadJsonSchema(SCHEMA));
+const validate = compileValidator(loadSchema(SCHEMA));
 const gen = makeDocGenerator(42);
 const tmp = mkdtempSync(join(tmpdir(), 'proofline-bench-'));
 const jsonl = join(tmp, 'docs.jsonl');

@@ -9,7 +9,7 @@ import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, endpointsOf, tryConnect } from './endpoints.js';
 import type { CheckContext } from './availability.js';
-import { compileDocValidator, loadJsonSchema, schemaDeclaresId, toJsonView, toMongoJsonSchema, type FieldFailure } from './schema-validator.js';
+import { compileValidator, loadSchema, schemaDeclaresId, toJsonView, toMongoJsonSchema, type FieldFailure } from '../model/schema.js';
 
 /**
  * Schema validity: stream the collection (or a sample) over a cursor, validate each
@@ -51,8 +51,8 @@ async function openCursor(coll: Collection, size: number | 'all'): Promise<{ cur
 
 async function scan(client: MongoClient, config: PipelineConfig, target: SchemaTarget, ctx: CheckContext): Promise<CollectionValidity> {
   const cfg = config.checks.schema;
-  const schema = loadJsonSchema(configPath(config, target.schema));
-  const validate = compileDocValidator(schema);
+  const schema = loadSchema(configPath(config, target.schema));
+  const validate = compileValidator(schema);
   const keepId = schemaDeclaresId(schema);
   const coll = client.db(config.mongodb.database).collection(target.collection);
   const { cursor, mode } = await openCursor(coll, cfg.sample_size);

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ObjectId, Long } from 'mongodb';
-import { compileDocValidator, loadJsonSchema, toJsonView, toMongoJsonSchema } from '../../../src/checks/schema-validator.js';
+import { compileValidator, loadSchema, toJsonView, toMongoJsonSchema } from '../../../src/model/schema.js';
 import { makeDocGenerator } from '../../../bench/weather-docs.js';
 import { ROOT } from '../../helpers.js';
 
-const schema = loadJsonSchema(join(ROOT, 'examples/weather/schemas/hourly_measurements.json'));
-const validate = compileDocValidator(schema);
+const schema = loadSchema(join(ROOT, 'examples/weather/schemas/hourly_measurements.json'));
+const validate = compileValidator(schema);
 const valid = () => toJsonView({ _id: new ObjectId(), ...makeDocGenerator(1)(0) }, true) as Record<string, unknown>;
 
 describe('schema validator on the weather target schema', () => {
