@@ -12,10 +12,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build \
- # tsc emits only JavaScript: copy the assets read at run time (dashboard files, JSON
- # schemas) to the same place under dist/, so `here/assets` resolves in the image.
- && cd src && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \;
+COPY scripts/copy-assets.mjs ./scripts/
+# Compiles, then copies the assets read at run time (dashboard files, JSON schemas) into dist/.
+RUN npm run build
 
 # ---- runtime: production dependencies only, non-root -------------------------------
 FROM ${NODE_IMAGE} AS runtime

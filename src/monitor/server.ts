@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +35,8 @@ export interface ServerOptions {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Built code (dist/monitor) has no copy of the assets: fall back to the sources shipped alongside.
-const ASSET_DIR = [join(here, 'assets'), join(here, '../../src/monitor/assets')].find((d) => existsSync(join(d, 'index.html'))) ?? join(here, 'assets');
+// `npm run build` copies the assets next to the built code (scripts/copy-assets.mjs).
+const ASSET_DIR = join(here, 'assets');
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 const ASSETS: Record<string, { file: string; type: string }> = {
