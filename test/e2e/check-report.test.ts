@@ -1,13 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { MongoClient } from 'mongodb';
 import { runChecks } from '../../src/checks/run.js';
 import { renderHtml } from '../../src/report/html.js';
 import { makeDocGenerator } from '../../bench/weather-docs.js';
+import { launchChromium } from './browser.js';
 import { makeCollectionsVisibleOnReplica, outputPath, primaryClient, uniqueDb } from '../helpers.js';
 import { WEATHER_SCHEMA, config } from '../integration/checks/cases/config.js';
 
@@ -34,12 +33,7 @@ beforeAll(async () => {
   const results = await runChecks(cfg, 'all');
   const htmlPath = outputPath('check-report.html');
   writeFileSync(htmlPath, renderHtml(results, { pipeline: 'e2e check report', generatedAt: new Date().toISOString() }));
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pl-e2e-check-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium({ width: 1200, height: 900 });
   page = await browser.newPage();
   await page.goto(pathToFileURL(htmlPath).href);
 });

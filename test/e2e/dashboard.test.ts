@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { startMonitor, type MonitorHandle } from '../../src/monitor/service.js';
 import { outputPath, pollUntil, primaryClient } from '../helpers.js';
 import { get, monitorConfig, prepareReplication } from '../integration/monitor/monitor-helpers.js';
@@ -14,7 +15,6 @@ import { get, monitorConfig, prepareReplication } from '../integration/monitor/m
  */
 
 const TOKEN = 'e2e-dashboard-token';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -75,12 +75,7 @@ describe('dashboard in headless Chromium', () => {
       return s.checks.length === 3 && s.checks.every((c) => c.latest);
     }, 30_000, 200);
     expect(warm.value).toBe(true);
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1366, height: 768 },
-    });
+    context = await launchChromium({ width: 1366, height: 768 }, join(dir, 'profile'));
     page = context.pages()[0] ?? (await context.newPage());
   });
 

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { outputPath, runCli } from '../helpers.js';
 import { dropFixture, makeReportFixture, type ReportFixture } from '../integration/report/report-fixture.js';
 
@@ -24,13 +23,7 @@ beforeAll(async () => {
   const r = await runCli(['report', '--config', fixture.config, '--out', htmlPath]);
   // One document is out of range: the schema check fails, so the report exits 1.
   expect(r.code, r.stderr).toBe(1);
-  // A fresh profile per run; playwright passes it to Chromium as --user-data-dir.
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pl-e2e-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium({ width: 1200, height: 900 });
   page = await browser.newPage();
   await page.goto(pathToFileURL(htmlPath).href);
 });
