@@ -1,11 +1,10 @@
-import { ErrorCode, ProoflineError } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
-import { validateSourceConfig } from '../config.js';
-import { alreadyRead, fileMarks, listFiles, markRead, type SourceFile } from '../file-list.js';
+import { defineSource, requireFiles } from '../connector-kit.js';
+import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.js';
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { readCsv, type CsvOptions } from './read-csv.js';
 import { readJsonLines } from './read-lines.js';
-import { filesConfigSchema, filesSpec, type FileFormat } from './spec.js';
+import { filesConfigSchema, type FileFormat } from './spec.js';
 
 /**
  * A folder of JSONL, CSV or Airbyte raw JSONL files feeding one stream. Files are read in
@@ -25,53 +24,28 @@ interface FilesConfig {
 
 const DEFAULT_PATTERN: Readonly<Record<FileFormat, string>> = Object.freeze({ jsonl: '*.jsonl', csv: '*.csv', airbyte_jsonl: '*.jsonl' });
 
-const parse = (config: JsonObject): FilesConfig => validateSourceConfig<FilesConfig>('files', filesConfigSchema, config);
-
-async function inputFiles(cfg: FilesConfig, ctx: ReadContext): Promise<SourceFile[]> {
-  const pattern = cfg.pattern ?? DEFAULT_PATTERN[cfg.format];
-  const files = await listFiles(ctx.baseDir, cfg.path, [pattern]);
-  if (files.length === 0) throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `files: no file matches ${pattern} in ${cfg.path}`);
-  return files;
-}
+const inputFiles = (cfg: FilesConfig, ctx: ReadContext): Promise<SourceFile[]> => requireFiles('files', ctx, cfg.path, cfg.pattern ?? DEFAULT_PATTERN[cfg.format]);
 
 function rows(cfg: FilesConfig, f: SourceFile): AsyncGenerator<JsonObject> {
   if (cfg.format === 'csv') return readCsv(f.path, f.rel, cfg.csv);
   return readJsonLines(f.path, f.rel, cfg.format === 'airbyte_jsonl');
 }
 
-export const filesSource: SourceConnector = {
+export const filesSource: SourceConnector = defineSource<FilesConfig>({
   type: 'files',
-  spec: () => filesSpec,
-
-  async check(config, ctx) {
-    try {
-      const cfg = parse(config);
-      const files = await inputFiles(cfg, ctx);
-      return { status: 'SUCCEEDED', message: `${files.length} ${cfg.format} file(s)` };
-    } catch (e) {
-      return { status: 'FAILED', message: e instanceof Error ? e.message : String(e) };
-    }
-  },
-
-  async discover(config) {
-    const cfg = parse(config);
-    return {
-      streams: [
-        {
-          name: cfg.stream,
-          json_schema: { type: 'object', additionalProperties: true },
-          supported_sync_modes: ['full_refresh', 'incremental'],
-          ...(cfg.cursor_field ? { default_cursor_field: [cfg.cursor_field] } : {}),
-          ...(cfg.primary_key ? { source_defined_primary_key: cfg.primary_key.map((k) => [k]) } : {}),
-        },
-      ],
-    };
-  },
-
-  read(config: JsonObject, catalog: ConfiguredAirbyteCatalog, state: Record<string, JsonObject>, ctx: ReadContext): AsyncIterable<AirbyteMessage> {
-    return readFiles(parse(config), catalog, state, ctx);
-  },
-};
+  configSchema: filesConfigSchema,
+  probe: async (cfg, ctx) => `${(await inputFiles(cfg, ctx)).length} ${cfg.format} file(s)`,
+  streams: (cfg) => [
+    {
+      name: cfg.stream,
+      json_schema: { type: 'object', additionalProperties: true },
+      supported_sync_modes: ['full_refresh', 'incremental'],
+      ...(cfg.cursor_field ? { default_cursor_field: [cfg.cursor_field] } : {}),
+      ...(cfg.primary_key ? { source_defined_primary_key: cfg.primary_key.map((k) => [k]) } : {}),
+    },
+  ],
+  read: readFiles,
+});
 
 async function* readFiles(cfg: FilesConfig, catalog: ConfiguredAirbyteCatalog, state: Record<string, JsonObject>, ctx: ReadContext): AsyncGenerator<AirbyteMessage> {
   const selected = selectedStream(catalog, cfg.stream);

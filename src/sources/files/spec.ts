@@ -1,5 +1,3 @@
-import type { ConnectorSpecification } from '../../protocol/messages.js';
-
 /** The `files` source config: one folder of JSONL, CSV or Airbyte raw JSONL files → one stream. */
 export const FILE_FORMATS = Object.freeze(['jsonl', 'csv', 'airbyte_jsonl'] as const);
 export type FileFormat = (typeof FILE_FORMATS)[number];
@@ -29,10 +27,3 @@ export const filesConfigSchema = {
     },
   },
 } as const;
-
-export const filesSpec: ConnectorSpecification = {
-  connectionSpecification: filesConfigSchema as unknown as Record<string, unknown>,
-  supportsIncremental: true,
-  supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
-  protocol_version: '0.5.2',
-};

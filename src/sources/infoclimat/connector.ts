@@ -3,12 +3,12 @@ import { redactUri } from '../../common/redact.js';
 import { ErrorCode, ProoflineError } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { parseUtcTimestamp } from '../../transform/local-time.js';
-import { validateSourceConfig } from '../config.js';
+import { defineSource, hourlyStream } from '../connector-kit.js';
 import { alreadyRead, fileMarks, listFiles, markRead, type SourceFile } from '../file-list.js';
 import { fetchJson } from '../http-fetch.js';
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { hourlyRows, payloadShapeError, stationRows } from './payload.js';
-import { HOURLY_STREAM, STATIONS_STREAM, hourlyRowSchema, infoclimatConfigSchema, infoclimatSpec, stationRowSchema } from './spec.js';
+import { HOURLY_STREAM, STATIONS_STREAM, hourlyRowSchema, infoclimatConfigSchema, stationRowSchema } from './spec.js';
 
 /**
  * InfoClimat open-data payloads, from files and/or an HTTP URL. One payload feeds two
@@ -24,8 +24,6 @@ interface InfoclimatConfig {
   retries: number;
   retry_base_ms: number;
 }
-
-const parse = (config: JsonObject): InfoclimatConfig => validateSourceConfig<InfoclimatConfig>('infoclimat', infoclimatConfigSchema, config);
 
 async function payloadFiles(cfg: InfoclimatConfig, ctx: ReadContext): Promise<SourceFile[]> {
   if (!cfg.paths) return [];
@@ -43,47 +41,26 @@ function laterCursor(a: string | undefined, b: unknown): string | undefined {
   return ta === undefined || tb > ta ? tb.toISOString() : a;
 }
 
-export const infoclimatSource: SourceConnector = {
+export const infoclimatSource: SourceConnector = defineSource<InfoclimatConfig>({
   type: 'infoclimat',
-  spec: () => infoclimatSpec,
-
-  async check(config, ctx) {
-    try {
-      const cfg = parse(config);
-      const files = await payloadFiles(cfg, ctx);
-      if (cfg.url) await fetchJson(cfg.url, { timeoutMs: cfg.timeout_ms, retries: Math.min(cfg.retries, 1), retryBaseMs: cfg.retry_base_ms, signal: ctx.signal });
-      return { status: 'SUCCEEDED', message: `${files.length} payload file(s)${cfg.url ? ' and the URL answer' : ''}` };
-    } catch (e) {
-      return { status: 'FAILED', message: e instanceof Error ? e.message : String(e) };
-    }
+  configSchema: infoclimatConfigSchema,
+  documentationUrl: 'https://www.infoclimat.fr/opendata/',
+  async probe(cfg, ctx) {
+    const files = await payloadFiles(cfg, ctx);
+    if (cfg.url) await fetchJson(cfg.url, { timeoutMs: cfg.timeout_ms, retries: Math.min(cfg.retries, 1), retryBaseMs: cfg.retry_base_ms, signal: ctx.signal });
+    return `${files.length} payload file(s)${cfg.url ? ' and the URL answer' : ''}`;
   },
-
-  async discover(config) {
-    parse(config);
-    return {
-      streams: [
-        {
-          name: HOURLY_STREAM,
-          json_schema: hourlyRowSchema as unknown as JsonObject,
-          supported_sync_modes: ['full_refresh', 'incremental'],
-          source_defined_cursor: true,
-          default_cursor_field: ['dh_utc'],
-          source_defined_primary_key: [['id_station'], ['dh_utc']],
-        },
-        {
-          name: STATIONS_STREAM,
-          json_schema: stationRowSchema as unknown as JsonObject,
-          supported_sync_modes: ['full_refresh', 'incremental'],
-          source_defined_primary_key: [['source'], ['id_station']],
-        },
-      ],
-    };
-  },
-
-  read(config: JsonObject, catalog: ConfiguredAirbyteCatalog, state: Record<string, JsonObject>, ctx: ReadContext): AsyncIterable<AirbyteMessage> {
-    return readInfoclimat(parse(config), catalog, state, ctx);
-  },
-};
+  streams: () => [
+    hourlyStream(HOURLY_STREAM, hourlyRowSchema),
+    {
+      name: STATIONS_STREAM,
+      json_schema: stationRowSchema as unknown as JsonObject,
+      supported_sync_modes: ['full_refresh', 'incremental'],
+      source_defined_primary_key: [['source'], ['id_station']],
+    },
+  ],
+  read: readInfoclimat,
+});
 
 async function* readInfoclimat(cfg: InfoclimatConfig, catalog: ConfiguredAirbyteCatalog, state: Record<string, JsonObject>, ctx: ReadContext): AsyncGenerator<AirbyteMessage> {
   const hourly = selectedStream(catalog, HOURLY_STREAM);

@@ -1,5 +1,3 @@
-import type { ConnectorSpecification } from '../../protocol/messages.js';
-
 /** The `infoclimat` source config: payload files (globs) and/or one HTTP URL. */
 export const infoclimatConfigSchema = {
   type: 'object',
@@ -19,14 +17,6 @@ export const infoclimatConfigSchema = {
     retry_base_ms: { type: 'integer', minimum: 1, default: 500, description: 'first backoff delay, doubled each retry' },
   },
 } as const;
-
-export const infoclimatSpec: ConnectorSpecification = {
-  documentationUrl: 'https://www.infoclimat.fr/opendata/',
-  connectionSpecification: infoclimatConfigSchema as unknown as Record<string, unknown>,
-  supportsIncremental: true,
-  supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
-  protocol_version: '0.5.2',
-};
 
 export const HOURLY_STREAM = 'infoclimat_hourly';
 export const STATIONS_STREAM = 'infoclimat_stations';

@@ -1,12 +1,12 @@
-import { ConfigError, ErrorCode, ProoflineError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { isValidZone } from '../../transform/local-time.js';
-import { validateSourceConfig } from '../config.js';
-import { alreadyRead, fileMarks, listFiles, markRead, type SourceFile } from '../file-list.js';
+import { defineSource, hourlyStream, requireFiles } from '../connector-kit.js';
+import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.js';
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { fromFileName } from './file-context.js';
 import { readExport } from './read-export.js';
-import { HOURLY_STREAM, STATIONS_STREAM, exportRowSchema, stationSchema, wundergroundConfigSchema, wundergroundSpec } from './spec.js';
+import { HOURLY_STREAM, STATIONS_STREAM, exportRowSchema, stationSchema, wundergroundConfigSchema } from './spec.js';
 
 /**
  * Weather Underground personal-station exports: one .xlsx per station and day. Rows are
@@ -30,54 +30,26 @@ interface WundergroundConfig {
   stations: StationConfig[];
 }
 
-function parse(config: JsonObject): WundergroundConfig {
-  const cfg = validateSourceConfig<WundergroundConfig>('wunderground', wundergroundConfigSchema, config);
+function checkZones(cfg: WundergroundConfig): void {
   for (const [i, s] of cfg.stations.entries()) {
     if (!isValidZone(s.timezone)) throw new ConfigError(`stations.${i}.timezone: "${s.timezone}" is not an IANA time zone (e.g. Europe/Paris)`);
   }
-  return cfg;
 }
 
-async function exportFiles(cfg: WundergroundConfig, ctx: ReadContext): Promise<SourceFile[]> {
-  const files = await listFiles(ctx.baseDir, cfg.path, [cfg.pattern]);
-  if (files.length === 0) throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `wunderground: no file matches ${cfg.pattern} in ${cfg.path}`);
-  return files;
-}
+const exportFiles = (cfg: WundergroundConfig, ctx: ReadContext): Promise<SourceFile[]> => requireFiles('wunderground', ctx, cfg.path, cfg.pattern);
 
-export const wundergroundSource: SourceConnector = {
+export const wundergroundSource: SourceConnector = defineSource<WundergroundConfig>({
   type: 'wunderground',
-  spec: () => wundergroundSpec,
-
-  async check(config, ctx) {
-    try {
-      const files = await exportFiles(parse(config), ctx);
-      return { status: 'SUCCEEDED', message: `${files.length} export file(s)` };
-    } catch (e) {
-      return { status: 'FAILED', message: e instanceof Error ? e.message : String(e) };
-    }
-  },
-
-  async discover(config) {
-    parse(config);
-    return {
-      streams: [
-        {
-          name: HOURLY_STREAM,
-          json_schema: exportRowSchema as unknown as JsonObject,
-          supported_sync_modes: ['full_refresh', 'incremental'],
-          source_defined_cursor: true,
-          default_cursor_field: ['dh_utc'],
-          source_defined_primary_key: [['id_station'], ['dh_utc']],
-        },
-        { name: STATIONS_STREAM, json_schema: stationSchema as unknown as JsonObject, supported_sync_modes: ['full_refresh'], source_defined_primary_key: [['source'], ['id_station']] },
-      ],
-    };
-  },
-
-  read(config: JsonObject, catalog: ConfiguredAirbyteCatalog, state: Record<string, JsonObject>, ctx: ReadContext): AsyncIterable<AirbyteMessage> {
-    return readWunderground(parse(config), catalog, state, ctx);
-  },
-};
+  configSchema: wundergroundConfigSchema,
+  documentationUrl: 'https://www.wunderground.com/pws/overview',
+  refine: checkZones,
+  probe: async (cfg, ctx) => `${(await exportFiles(cfg, ctx)).length} export file(s)`,
+  streams: () => [
+    hourlyStream(HOURLY_STREAM, exportRowSchema),
+    { name: STATIONS_STREAM, json_schema: stationSchema as unknown as JsonObject, supported_sync_modes: ['full_refresh'], source_defined_primary_key: [['source'], ['id_station']] },
+  ],
+  read: readWunderground,
+});
 
 async function* readWunderground(cfg: WundergroundConfig, catalog: ConfiguredAirbyteCatalog, state: Record<string, JsonObject>, ctx: ReadContext): AsyncGenerator<AirbyteMessage> {
   const stations = selectedStream(catalog, STATIONS_STREAM);

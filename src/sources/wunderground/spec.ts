@@ -1,5 +1,3 @@
-import type { ConnectorSpecification } from '../../protocol/messages.js';
-
 /** The `wunderground` source config: a folder of .xlsx exports and the stations they belong to. */
 export const wundergroundConfigSchema = {
   type: 'object',
@@ -29,14 +27,6 @@ export const wundergroundConfigSchema = {
     },
   },
 } as const;
-
-export const wundergroundSpec: ConnectorSpecification = {
-  documentationUrl: 'https://www.wunderground.com/pws/overview',
-  connectionSpecification: wundergroundConfigSchema as unknown as Record<string, unknown>,
-  supportsIncremental: true,
-  supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
-  protocol_version: '0.5.2',
-};
 
 export const HOURLY_STREAM = 'wunderground_hourly';
 export const STATIONS_STREAM = 'wunderground_stations';
