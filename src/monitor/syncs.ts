@@ -6,6 +6,7 @@ import { redactText } from '../common/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { MonitorMetrics } from './metrics.js';
 import type { HistoryStore } from './history.js';
+import type { StreamCounts } from '../sync/stream-target.js';
 
 /**
  * Scheduled syncs. croner parses the cron patterns and fires the ticks; this module
@@ -14,14 +15,10 @@ import type { HistoryStore } from './history.js';
  * short by shutdown is recorded as `interrupted`, never silently lost.
  */
 
-export interface SyncStreamReport {
+/** The part of a stream's sync report a schedule needs: the counts (as the engine declares them) and how it ended. */
+export interface SyncStreamReport extends Omit<StreamCounts, 'rejectedByKind'> {
   stream: string;
   collection?: string;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
   status?: string;
   error?: string;
 }

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { redactText } from '../common/redact.js';
+import type { StreamCounts } from '../sync/stream-target.js';
 
 /**
  * `_proofline_runs`: one document per sync run (shape in docs/sync.md). Inserted with
@@ -9,15 +10,10 @@ import { redactText } from '../common/redact.js';
 
 export const RUNS_COLLECTION = '_proofline_runs';
 
-export interface RunStreamDoc {
+/** One stream's outcome in a run: the engine's counts (declared once, in StreamCounts) plus where and how it ended. */
+export interface RunStreamDoc extends StreamCounts {
   stream: string;
   collection: string;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejectedByKind: Record<string, number>;
   status: string;
   error?: string;
   durationMs: number;

@@ -10,7 +10,7 @@ import { sourceConnector } from '../sources/registry.js';
 import { capabilitiesOf, renameDropTargetOf, type Capabilities } from '../store/capabilities.js';
 import { withClient } from '../store/connection.js';
 import { ensureCollections } from '../store/collection-setup.js';
-import { recordRunEnd, recordRunStart, RUNS_COLLECTION } from '../store/run-store.js';
+import { recordRunEnd, recordRunStart, RUNS_COLLECTION, type RunStreamDoc } from '../store/run-store.js';
 import { loadStreamState, saveStreamState, STATE_COLLECTION } from '../store/state-store.js';
 import { SyncCore } from './core.js';
 import { targetOf } from './targets.js';
@@ -22,18 +22,9 @@ import { targetOf } from './targets.js';
  * report's history use.
  */
 
-export interface StreamReport {
-  stream: string;
-  collection: string;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejectedByKind: Record<string, number>;
+/** What `_proofline_runs` records for a stream, with the statuses a sync can end a stream in. */
+export interface StreamReport extends RunStreamDoc {
   status: 'succeeded' | 'failed';
-  error?: string;
-  durationMs: number;
   /** rejected / read exceeded the stream's max_reject_rate. */
   rejectRateExceeded?: boolean;
 }

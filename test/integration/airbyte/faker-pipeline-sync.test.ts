@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { MongoClient } from 'mongodb';
+import type { StreamReport } from '../../../src/sync/run-sync.js';
 import { ROOT, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.js';
 
 /**
@@ -11,16 +12,6 @@ import { ROOT, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.
  * with the same seed (resumed from the saved state, then from scratch) duplicates nothing,
  * and every run balances: read = inserted + updated + unchanged + rejected.
  */
-
-interface StreamReport {
-  stream: string;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  status: string;
-}
 
 const FAKER = join(ROOT, '.venv/bin/source-faker');
 
