@@ -1,19 +1,10 @@
+import { mulberry32 } from '../src/common/prng.js';
+
 /**
  * Deterministic hourly_measurements documents for the schema benchmark: mostly valid,
  * with one invalid document in 50 (wrong type, out of range, missing field, bad enum,
  * unexpected field, in turn). Dates are BSON-like Date objects, as read from the DB.
  */
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATIONS = ['07015', 'STATIC0010', 'ILAMAD25', 'IICHTE19', '00052', '07149'];
 const BASE = Date.UTC(2024, 9, 1);

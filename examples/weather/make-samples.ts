@@ -18,20 +18,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
+// Seeded, so the committed files are reproducible byte for byte in content.
+import { mulberry32 as prng } from '../../src/common/prng.js';
 
 const DATA = join(import.meta.dirname, 'data');
 
-/** mulberry32: a tiny seeded PRNG, so the committed files are reproducible byte for byte in content. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BadRow {
   file: string;
