@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { MongoClient, Document } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from '../checks/result.js';
-import { parseDuration } from './duration.js';
+import { parsePositiveDuration } from '../checks/duration.js';
 import { connect } from '../store/connection.js';
 import { capabilitiesOf, UNSUPPORTED_BY_SERVER, type Capabilities } from '../store/capabilities.js';
 import { logger } from '../common/logger.js';
@@ -78,7 +78,7 @@ async function loadRunSync(): Promise<SyncRunner> {
 
 function checkSettings(config: PipelineConfig): { name: CheckName; intervalMs: number }[] {
   const checks = (config.checks ?? {}) as unknown as Record<string, { enabled?: boolean; interval?: string } | undefined>;
-  return CHECK_NAMES.filter((n) => checks[n]?.enabled !== false).map((name) => ({ name, intervalMs: parseDuration(checks[name]?.interval ?? '60s', `checks.${name}.interval`) }));
+  return CHECK_NAMES.filter((n) => checks[n]?.enabled !== false).map((name) => ({ name, intervalMs: parsePositiveDuration(checks[name]?.interval ?? '60s', `checks.${name}.interval`) }));
 }
 
 function timedOut(name: CheckName, ms: number, startedAt: string, reason: string): CheckResult {
@@ -105,8 +105,8 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   const hookUrl = hook ? (hook.url ?? (hook.url_env ? env[hook.url_env] : undefined)) : undefined;
   if (hook && !hookUrl) throw new ConfigError('monitor.alerts.webhook: set url, or url_env naming a set environment variable');
 
-  const timeoutMs = parseDuration(mon.check_timeout, 'monitor.check_timeout');
-  const graceMs = options.shutdownGraceMs ?? parseDuration(mon.shutdown_grace, 'monitor.shutdown_grace');
+  const timeoutMs = parsePositiveDuration(mon.check_timeout, 'monitor.check_timeout');
+  const graceMs = options.shutdownGraceMs ?? parsePositiveDuration(mon.shutdown_grace, 'monitor.shutdown_grace');
   const settings = checkSettings(config);
   const checkNames = settings.map((s) => s.name);
   const runCheck = options.runCheck ?? (await loadRunCheck());
@@ -138,7 +138,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   });
   let stopping = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
-  const retentionMs = parseDuration(mon.history.retention);
+  const retentionMs = parsePositiveDuration(mon.history.retention);
   const connectDb = async (): Promise<void> => {
     try {
       const c = await connect(config.mongodb.uri, { timeoutMs: config.mongodb.timeout_ms, appName: 'proofline-monitor' });
@@ -236,7 +236,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
     }
     broadcast('serverlog', serverLog);
   };
-  scheduler.add({ name: '_server', intervalMs: parseDuration(mon.server_log.interval), run: pollServer });
+  scheduler.add({ name: '_server', intervalMs: parsePositiveDuration(mon.server_log.interval), run: pollServer });
 
   syncs.start();
 
