@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type StdioOptions } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { MongoClient } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
 import { currentStack, restartReplicaGateway } from '../src/stack/stack.js';
 import { connect } from '../src/store/connection.js';
 
@@ -65,11 +67,7 @@ export interface CliResult {
 /** Run the proofline CLI from source (tsx), as a user would run the built one. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, PROOFLINE_LOG_PRETTY: '0', NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(args, { env: options.env, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -85,4 +83,58 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** A TCP port nobody listens on right now (the OS picks it): for servers a test starts, or as a closed port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Start the proofline CLI from source (tsx) as a child process, for tests that signal, kill or pipe it. */
+export function spawnCli(args: string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): ChildProcessWithoutNullStreams;
+export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; stdio: StdioOptions }): ChildProcess;
+export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; stdio?: StdioOptions } = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, PROOFLINE_LOG_PRETTY: '0', NO_COLOR: '1', ...options.env },
+    stdio: options.stdio ?? ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Signal a child and wait until it has exited; resolves with its exit code (null when a signal ended it). */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill(signal);
+  return exited;
+}
+
+/**
+ * A primary client for the file (or describe block) it is called in, and the scratch
+ * databases the tests register in `dbs`: all dropped, and the client closed, afterwards.
+ */
+export function scratchDatabases(): { readonly client: MongoClient; readonly dbs: string[] } {
+  let client: MongoClient | undefined;
+  const dbs: string[] = [];
+  beforeAll(async () => {
+    client = await primaryClient();
+  });
+  afterAll(async () => {
+    for (const d of dbs) await client?.db(d).dropDatabase().catch(() => undefined);
+    await client?.close();
+  });
+  return {
+    get client(): MongoClient {
+      if (!client) throw new Error('scratchDatabases(): the client exists only once beforeAll has run');
+      return client;
+    },
+    dbs,
+  };
 }

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import type { MongoClient } from 'mongodb';
+import { describe, it, expect } from 'vitest';
 import { createLogger } from '../../../src/common/logger.js';
 import { parseDestinationConfig } from '../../../src/destination/config.js';
 import { writeMessages, type WriteResult } from '../../../src/destination/write.js';
@@ -8,7 +7,7 @@ import { buildConfiguredCatalog } from '../../../src/sources/airbyte/catalog.js'
 import { airbyteSource } from '../../../src/sources/airbyte/connector.js';
 import { stateByStream } from '../../../src/protocol/cli-inputs.js';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog, JsonObject } from '../../../src/protocol/messages.js';
-import { ROOT, primaryClient, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, scratchDatabases, stackUris, uniqueDb } from '../../helpers.js';
 
 /**
  * External Airbyte sources loaded into the stack through the library pieces the sync is
@@ -33,15 +32,8 @@ async function run(source: JsonObject, catalog: ConfiguredAirbyteCatalog, db: st
 }
 
 describe('an external Airbyte source into MongoDB', () => {
-  let client: MongoClient;
-  const dbs: string[] = [];
-  beforeAll(async () => {
-    client = await primaryClient();
-  });
-  afterAll(async () => {
-    for (const d of dbs) await client.db(d).dropDatabase().catch(() => undefined);
-    await client?.close();
-  });
+  const scratch = scratchDatabases();
+  const dbs = scratch.dbs;
 
   it('source-faker, incremental + append_dedup, rerun with the same seed: nothing duplicated, every record accounted for', async () => {
     const db = uniqueDb('faker_dedup');
@@ -64,7 +56,7 @@ describe('an external Airbyte source into MongoDB', () => {
       for (const c of Object.values(r.result!.streams)) expect(c.read).toBe(c.inserted + c.updated + c.unchanged + c.rejected);
     }
     for (const name of ['users', 'products', 'purchases']) {
-      const coll = client.db(db).collection(name);
+      const coll = scratch.client.db(db).collection(name);
       const count = await coll.countDocuments();
       expect(count, name).toBe((await coll.distinct('id')).length);
       expect(count).toBe(first.result!.streams[name]!.inserted);
@@ -83,14 +75,14 @@ describe('an external Airbyte source into MongoDB', () => {
     const r = await run(source, catalog, db, {});
     expect(r.error).toMatchObject({ code: 'CONNECTOR_FAILED' });
     expect(r.state).toEqual({ items: { cursor: 40 } });
-    const ids = (await client.db(db).collection('items').distinct('id')) as number[];
+    const ids = (await scratch.client.db(db).collection('items').distinct('id')) as number[];
     // Every record the committed state covers is stored.
     for (let id = 1; id <= 40; id += 1) expect(ids).toContain(id);
     // A rerun from the committed state completes the stream without duplicates.
     const resumed = await run({ ...source, config: { records: 60, state_every: 10 } }, catalog, db, r.state);
     expect(resumed.error).toBeUndefined();
     expect(resumed.state).toEqual({ items: { cursor: 100 } });
-    expect(await client.db(db).collection('items').countDocuments()).toBe(100);
+    expect(await scratch.client.db(db).collection('items').countDocuments()).toBe(100);
   });
 
   it('rejected output is counted and quarantined with its reason: unknown streams, malformed and oversized records', async () => {
@@ -110,8 +102,8 @@ describe('an external Airbyte source into MongoDB', () => {
     expect(unknown.result!.streams.items!.rejectedByKind).toEqual({ unknown_stream: 1 });
     expect(malformed.result!.streams.items!.rejectedByKind).toEqual({ invalid_message: 1 });
     expect(big.result!.streams.items!.rejectedByKind).toEqual({ oversized_line: 1 });
-    const q = await client.db(db).collection('items_rejects').find().toArray();
+    const q = await scratch.client.db(db).collection('items_rejects').find().toArray();
     expect(q.map((d) => (d.rules as string[]).join(',')).sort()).toEqual(['invalid_message', 'oversized_line', 'unknown_stream']);
-    expect(await client.db(db).collection('items').countDocuments()).toBe(5 + 5 + 4);
+    expect(await scratch.client.db(db).collection('items').countDocuments()).toBe(5 + 5 + 4);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { MongoClient } from 'mongodb';
 import { parse } from 'yaml';
 import { createAjv } from '../../../src/common/ajv.js';
-import { ROOT, primaryClient, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, primaryClient, spawnCli, stackUris, uniqueDb } from '../../helpers.js';
 
 /**
  * The real peer, end to end through a pipe, as Airbyte wires a sync:
@@ -30,11 +30,7 @@ interface Piped {
 function pipe(sourceArgs: string[], destArgs: string[]): Promise<Piped> {
   return new Promise((resolveP, reject) => {
     const src = spawn(FAKER, sourceArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const dst = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...destArgs], {
-      cwd: ROOT,
-      env: { ...process.env, PROOFLINE_LOG_PRETTY: '0' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const dst = spawnCli(destArgs);
     const r: Piped = { sourceOut: '', destOut: '', destErr: '', sourceCode: null, destCode: null };
     src.stdout.on('data', (d: Buffer) => (r.sourceOut += d.toString()));
     src.stdout.pipe(dst.stdin);

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { Document, MongoClient } from 'mongodb';
-import { ROOT, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, primaryClient, runCli, spawnCli, stackUris, uniqueDb } from '../../helpers.js';
 
 /**
  * proofline as both ends of an Airbyte sync, on the weather example:
@@ -20,14 +19,11 @@ const STATIONS = [
   { id: 'IICHTE19', timezone: 'Europe/Brussels', name: 'WeerstationBS', country: 'BE', latitude: 51.092, longitude: 2.999, elevation_m: 15 },
 ];
 
-function cli(args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, PROOFLINE_LOG_PRETTY: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
-}
 
 function pipe(sourceArgs: string[], destArgs: string[]): Promise<{ source: number | null; dest: number | null; out: string; err: string }> {
   return new Promise((resolveP, reject) => {
-    const src = cli(sourceArgs);
-    const dst = cli(destArgs);
+    const src = spawnCli(sourceArgs);
+    const dst = spawnCli(destArgs);
     src.stdin.end();
     src.stdout.pipe(dst.stdin);
     src.stderr.resume();

@@ -1,24 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/checks/run.js';
 import type { CheckResult } from '../../../src/checks/result.js';
-import { primaryClient, uniqueDb } from '../../helpers.js';
+import { freePort, primaryClient, uniqueDb } from '../../helpers.js';
 import { config } from './cases/config.js';
 
 /** Availability on the real stack, and each connection failure that can be produced here. */
 
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+// A port just released by the OS: nobody listens there, so a connection is refused.
+const closedPort = freePort;
 
 const primaryFinding = (r: CheckResult) => r.findings.find((f) => f.labels?.endpoint === 'primary' && f.status === 'fail');
 

@@ -1,11 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ROOT, outputPath, pollUntil, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, freePort, outputPath, pollUntil, spawnCli, stackUris, stopChild, uniqueDb } from '../../helpers.js';
 import { parseDockerfile } from './compose-files.js';
 
 /**
@@ -22,16 +21,6 @@ function healthcheckCommand(): string[] {
   return JSON.parse(/CMD (\[.*\])$/.exec(hc.args)![1]!) as string[];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function healthcheck(port: number): Promise<number> {
   const [cmd, ...args] = healthcheckCommand();
@@ -56,18 +45,12 @@ describe('the Dockerfile HEALTHCHECK', () => {
     const uris = stackUris();
     const config = outputPath(`healthcheck-${process.pid}.yaml`);
     writeFileSync(config, stringify({ name: 'healthcheck', mongodb: { uri: uris.primary, database: uniqueDb('health'), replicas: [] }, checks: { schema: { enabled: false }, quality: { enabled: false }, replication: { enabled: false } } }));
-    monitor = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'monitor', '--config', config, '--host', '127.0.0.1', '--port', String(port)], {
-      cwd: ROOT,
-      env: { ...process.env, PROOFLINE_LOG_LEVEL: 'warn', PROOFLINE_LOG_PRETTY: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    monitor = spawnCli(['monitor', '--config', config, '--host', '127.0.0.1', '--port', String(port)], { env: { PROOFLINE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const up = await pollUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) || undefined, 30_000, 200);
     expect(up.value).toBe(true);
     expect(await healthcheck(port)).toBe(0);
 
-    const exited = new Promise<number | null>((resolve) => monitor!.once('exit', (code) => resolve(code)));
-    monitor.kill('SIGTERM');
-    await exited;
+    await stopChild(monitor);
     expect(await healthcheck(port)).toBe(1);
   });
 });

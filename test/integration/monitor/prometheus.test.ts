@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMonitor, type MonitorHandle } from '../../../src/monitor/service.js';
-import { pollUntil, ROOT } from '../../helpers.js';
+import { freePort, pollUntil, ROOT, stopChild } from '../../helpers.js';
 import { monitorConfig, prepareReplication } from './monitor-helpers.js';
 
 /**
@@ -17,16 +16,6 @@ import { monitorConfig, prepareReplication } from './monitor-helpers.js';
 const PROMETHEUS = process.env.PROMETHEUS ?? '/usr/bin/prometheus';
 const TOKEN = 'prom-scrape-token';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Sample {
   metric: Record<string, string>;
@@ -75,11 +64,7 @@ describe('Prometheus scrapes the monitor', () => {
   });
 
   afterAll(async () => {
-    if (prom && prom.exitCode === null) {
-      const exited = new Promise((r) => prom.once('exit', r));
-      prom.kill('SIGTERM');
-      await exited;
-    }
+    if (prom) await stopChild(prom);
     await monitor?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

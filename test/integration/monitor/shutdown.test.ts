@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { setReplicationPaused } from '../../../src/stack/stack.js';
-import { ROOT, pollUntil, primaryClient, stackUris, uniqueDb } from '../../helpers.js';
+import { pollUntil, primaryClient, spawnCli, stackUris, uniqueDb } from '../../helpers.js';
 import { monitorConfig, prepareReplication } from './monitor-helpers.js';
 
 /**
@@ -22,15 +21,11 @@ interface Proc {
 }
 
 function startCli(configFile: string): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'monitor', '--config', configFile], {
-    cwd: ROOT,
-    env: { ...process.env, PROOFLINE_LOG_PRETTY: '0', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(['monitor', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   const p: Proc = { logs: [], stdout: '', signal: () => child.kill('SIGTERM'), exit: new Promise((r) => child.on('close', r)) };
-  child.stdout.on('data', (d: Buffer) => (p.stdout += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (p.stdout += d.toString()));
   let buf = '';
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr!.on('data', (d: Buffer) => {
     buf += d.toString();
     const lines = buf.split('\n');
     buf = lines.pop()!;
@@ -70,14 +65,23 @@ async function historyOf(db: string): Promise<{ check: string; status: string; i
 
 describe('graceful shutdown of proofline monitor', () => {
   it('lets the in-flight check finish within the grace period and records it', async () => {
-    const { file, db } = await writeConfig('grace', { samples: 15, poll_interval_ms: 5, max_lag_p95_ms: 5000 }, { shutdown_grace: '30s' });
+    const { file, db } = await writeConfig('grace', { samples: 15, poll_interval_ms: 5, timeout_ms: 20_000, max_lag_p95_ms: 10_000 }, { shutdown_grace: '30s' });
     const p = startCli(file);
-    // Wait for a replication run to be in flight (one finished, the next started), then stop.
     const ready = await pollUntil(async () => p.logs.filter((l) => l.event === 'check_run').length >= 1, 30_000, 20);
     expect(ready.value).toBe(true);
-    await new Promise((r) => setTimeout(r, 1_050));
-    const signalledAt = Date.now();
-    p.signal();
+    // Replication on this stack takes milliseconds: hold it so that the next run (due
+    // within the 1 s interval) is surely in flight when the signal arrives, then let it
+    // through so that the run can finish inside the grace period.
+    await setReplicationPaused(true);
+    let signalledAt: number;
+    try {
+      await new Promise((r) => setTimeout(r, 1_500));
+      signalledAt = Date.now();
+      p.signal();
+      await new Promise((r) => setTimeout(r, 1_000));
+    } finally {
+      await setReplicationPaused(false);
+    }
     expect(await p.exit).toBe(0);
     const stop = p.logs.find((l) => l.event === 'monitor_stop')!;
     const stopped = p.logs.find((l) => l.event === 'monitor_stopped')!;

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, pollUntil, primaryClient, runCli, stackUris } from '../../helpers.js';
+import { freePort, pollUntil, primaryClient, runCli, spawnCli, stackUris, stopChild } from '../../helpers.js';
 import { dropFixture, makeReportFixture, type ReportFixture } from './report-fixture.js';
 
 /**
@@ -23,16 +21,6 @@ interface Report {
   server: { server: { flavor: string } } | null;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const section = (r: Report, title: string): Section => r.sections.find((s) => s.title === title)!;
 
@@ -135,11 +123,7 @@ describe('proofline report', () => {
   it('reads what a real `proofline monitor` recorded in its history', async () => {
     const port = await freePort();
     const startedAt = new Date();
-    const monitor = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'monitor', '--config', fixture.config, '--host', '127.0.0.1', '--port', String(port)], {
-      cwd: ROOT,
-      env: { ...process.env, PROOFLINE_LOG_LEVEL: 'warn', PROOFLINE_LOG_PRETTY: '0' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const monitor = spawnCli(['monitor', '--config', fixture.config, '--host', '127.0.0.1', '--port', String(port)], { env: { PROOFLINE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
     const client = await primaryClient();
     try {
       const history = client.db(fixture.db).collection('_proofline_check_history');
@@ -148,9 +132,7 @@ describe('proofline report', () => {
       expect(recorded.value).toBe(true);
     } finally {
       await client.close();
-      const exited = new Promise((resolve) => monitor.once('exit', resolve));
-      monitor.kill('SIGTERM');
-      await exited;
+      await stopChild(monitor);
     }
     const out = join(fixture.dir, 'monitor', 'report.html');
     const r = await runCli(['report', '--config', fixture.config, '--out', out, '--from-history', '--max-age', '1m']);

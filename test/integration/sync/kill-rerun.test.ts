@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MongoClient } from 'mongodb';
-import { primaryClient, pollUntil, ROOT, runCli } from '../../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { pollUntil, runCli, scratchDatabases, spawnCli } from '../../helpers.js';
 import { fixture, observations } from './sync-fixture.js';
 
 /**
@@ -11,16 +8,8 @@ import { fixture, observations } from './sync-fixture.js';
  * (PROOFLINE_SYNC_FLUSH_DELAY_MS) so the kill lands between batches, mid-file.
  */
 
-let client: MongoClient;
-const dbs: string[] = [];
-
-beforeAll(async () => {
-  client = await primaryClient();
-});
-afterAll(async () => {
-  for (const d of dbs) await client.db(d).dropDatabase().catch(() => undefined);
-  await client.close();
-});
+const scratch = scratchDatabases();
+const dbs = scratch.dbs;
 
 const stream = { sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: 'seq', batch_size: 40 };
 
@@ -31,7 +20,7 @@ function writeInputs(f: ReturnType<typeof fixture>): void {
 }
 
 async function contentOf(database: string): Promise<string[]> {
-  const docs = await client.db(database).collection('obs').find({}, { projection: { _proofline: 0 } }).toArray();
+  const docs = await scratch.client.db(database).collection('obs').find({}, { projection: { _proofline: 0 } }).toArray();
   return docs.map((d) => JSON.stringify(d)).sort();
 }
 
@@ -49,13 +38,9 @@ describe('kill -9 between batches, then rerun', () => {
     writeInputs(f);
     dbs.push(f.database);
     const config = f.configFile(stream);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'sync', '--config', config, '--json'], {
-      cwd: ROOT,
-      env: { ...process.env, PROOFLINE_SYNC_FLUSH_DELAY_MS: '150', PROOFLINE_LOG_PRETTY: '0' },
-      stdio: 'ignore',
-    });
+    const child = spawnCli(['sync', '--config', config, '--json'], { env: { PROOFLINE_SYNC_FLUSH_DELAY_MS: '150' }, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? -1 : code)));
-    const coll = client.db(f.database).collection('obs');
+    const coll = scratch.client.db(f.database).collection('obs');
     // Past the first file (its state saved) and into the second one.
     const reached = await pollUntil(async () => (await coll.countDocuments()) >= 520, 60_000, 20);
     expect(reached.value, 'the sync wrote some batches before the kill').toBeTruthy();
@@ -64,7 +49,7 @@ describe('kill -9 between batches, then rerun', () => {
     const partial = await coll.countDocuments();
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(999);
-    const killedRun = await client.db(f.database).collection('_proofline_runs').findOne({});
+    const killedRun = await scratch.client.db(f.database).collection('_proofline_runs').findOne({});
     expect(killedRun).toMatchObject({ status: 'running' });
     expect(killedRun!.finishedAt).toBeUndefined();
 
@@ -78,6 +63,6 @@ describe('kill -9 between batches, then rerun', () => {
     expect(s.inserted + s.unchanged).toBe(599);
     expect(s.rejected).toBe(1);
     expect(await contentOf(f.database)).toEqual(expected);
-    expect(await client.db(f.database).collection('obs_rejects').countDocuments()).toBe(1);
+    expect(await scratch.client.db(f.database).collection('obs_rejects').countDocuments()).toBe(1);
   });
 });

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MongoClient } from 'mongodb';
 import { capabilitiesOf } from '../../../src/store/capabilities.js';
-import { primaryClient, ROOT, runCli, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, runCli, scratchDatabases, stackUris, uniqueDb } from '../../helpers.js';
 import { fixture } from './sync-fixture.js';
 
 /** `proofline sync` as a user runs it: the weather example, --json, the table, exit codes 0/1/2. */
 
-let client: MongoClient;
-const dbs: string[] = [];
-
-beforeAll(async () => {
-  client = await primaryClient();
-});
-afterAll(async () => {
-  for (const d of dbs) await client.db(d).dropDatabase().catch(() => undefined);
-  await client.close();
-});
+const scratch = scratchDatabases();
+const dbs = scratch.dbs;
 
 interface JsonReport {
   status: string;
@@ -39,7 +30,7 @@ describe('proofline sync', () => {
     const first = await runCli(['sync', '--config', file, '--json'], { env });
     expect(first.code, first.stderr).toBe(0);
     // FerretDB enforces no $jsonSchema validator: the capability probe says so and the log tells why.
-    const caps = await capabilitiesOf(client);
+    const caps = await capabilitiesOf(scratch.client);
     if (!caps.jsonSchemaValidator.supported) {
       expect(first.stderr).toContain('$jsonSchema validator skipped on hourly_measurements');
       expect(first.stderr).toContain('"reason":"not supported by this server');
@@ -52,8 +43,8 @@ describe('proofline sync', () => {
     expect(r1.streams[1]!.rejected).toBe(6);
     expect(r1.streams[1]!.rejectedByKind).toMatchObject({ dst_gap: 1, compass_format: 1, time_format: 1, number_format: 1, maximum: 2 });
     const hourly = r1.streams[0]!.inserted + r1.streams[1]!.inserted;
-    expect(await client.db(database).collection('hourly_measurements').countDocuments()).toBe(hourly);
-    expect(await client.db(database).collection('hourly_measurements_rejects').countDocuments()).toBe(12);
+    expect(await scratch.client.db(database).collection('hourly_measurements').countDocuments()).toBe(hourly);
+    expect(await scratch.client.db(database).collection('hourly_measurements_rejects').countDocuments()).toBe(12);
 
     const second = await runCli(['sync', '--config', file], { env });
     expect(second.code, second.stderr).toBe(0);
@@ -66,8 +57,8 @@ describe('proofline sync', () => {
       expect(s.unchanged, s.stream).toBe(s.read - s.rejected);
       expect(s.read, s.stream).toBe(r1.streams[i]!.read);
     }
-    expect(await client.db(database).collection('hourly_measurements').countDocuments()).toBe(hourly);
-    expect(await client.db(database).collection('hourly_measurements_rejects').countDocuments()).toBe(12);
+    expect(await scratch.client.db(database).collection('hourly_measurements').countDocuments()).toBe(hourly);
+    expect(await scratch.client.db(database).collection('hourly_measurements_rejects').countDocuments()).toBe(12);
     // The summary table: one row per stream plus the total, plain text under NO_COLOR.
     expect(second.stdout).toMatch(/wunderground_hourly\s+│\s+hourly_measurements\s+│\s+\d+\s+│\s+0\s+│\s+0\s+│/);
     expect(second.stdout).not.toContain('\u001b[');
@@ -104,7 +95,7 @@ describe('proofline sync', () => {
     expect(report.status).toBe('failed');
     expect(report.streams[0]).toMatchObject({ status: 'failed', read: 0, balanced: true });
     expect(report.streams[0]!.error).toContain('no-such-folder');
-    const run = await client.db(f.database).collection('_proofline_runs').findOne({});
+    const run = await scratch.client.db(f.database).collection('_proofline_runs').findOne({});
     expect(run).toMatchObject({ status: 'failed', streams: [{ stream: 'obs', status: 'failed' }] });
     expect(run!.finishedAt).toBeInstanceOf(Date);
   });

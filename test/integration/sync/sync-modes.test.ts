@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { runSync } from '../../../src/sync/run-sync.js';
-import { primaryClient } from '../../helpers.js';
+import { scratchDatabases } from '../../helpers.js';
 import { expectBalanced, fixture, observations } from './sync-fixture.js';
 
 /** Each sync mode on the real stack, with the reconciliation identity asserted on every run. */
 
-let client: MongoClient;
-const dbs: string[] = [];
-
-beforeAll(async () => {
-  client = await primaryClient();
-});
-afterAll(async () => {
-  for (const d of dbs) await client.db(d).dropDatabase().catch(() => undefined);
-  await client.close();
-});
+const scratch = scratchDatabases();
+const dbs = scratch.dbs;
 
 const sync = async (f: ReturnType<typeof fixture>, stream: Record<string, unknown>) => {
   dbs.push(f.database);
@@ -35,7 +26,7 @@ describe('incremental + append_dedup', () => {
     expect(first.status).toBe('succeeded');
     expect(first.streams[0]).toMatchObject({ read: 123, inserted: 120, updated: 0, unchanged: 0, rejected: 3 });
     expect(first.streams[0]!.rejectedByKind).toEqual({ maximum: 1, type: 1, parse: 1 });
-    const db = client.db(f.database);
+    const db = scratch.client.db(f.database);
     expect(await db.collection('obs').countDocuments()).toBe(120);
     const rejects = await db.collection('obs_rejects').find().sort({ 'location.row': 1 }).toArray();
     expect(rejects).toHaveLength(3);
@@ -78,8 +69,8 @@ describe('incremental + append_dedup', () => {
     f.writeFile('c.jsonl', [{ station: 'S0', seq: 1, temp: 30, v: 3 }]);
     const third = await sync(f, mode);
     expect(third.streams[0]).toMatchObject({ read: 1, updated: 1 });
-    expect(await client.db(f.database).collection('obs').findOne({ seq: 1 })).toMatchObject({ temp: 30, v: 3 });
-    const state = await client.db(f.database).collection('_proofline_state').findOne({ _id: 'p_cursor/obs' as never });
+    expect(await scratch.client.db(f.database).collection('obs').findOne({ seq: 1 })).toMatchObject({ temp: 30, v: 3 });
+    const state = await scratch.client.db(f.database).collection('_proofline_state').findOne({ _id: 'p_cursor/obs' as never });
     expect(Object.keys(JSON.parse(state!.state_json as string).files)).toHaveLength(3);
   });
 });
@@ -91,7 +82,7 @@ describe('append modes', () => {
     const mode = { sync_mode: 'full_refresh', destination_sync_mode: 'append' };
     expect((await sync(f, mode)).streams[0]).toMatchObject({ read: 60, inserted: 60 });
     expect((await sync(f, mode)).streams[0]).toMatchObject({ read: 60, inserted: 60 });
-    const coll = client.db(f.database).collection('obs');
+    const coll = scratch.client.db(f.database).collection('obs');
     expect(await coll.countDocuments()).toBe(120);
     // append keeps duplicates by definition: the key index is not unique.
     expect((await coll.indexes()).find((i) => i.name === 'ix_station_seq')?.unique).toBeFalsy();
@@ -105,7 +96,7 @@ describe('append modes', () => {
     expect((await sync(f, mode)).streams[0]).toMatchObject({ read: 0, inserted: 0 });
     f.writeFile('b.jsonl', observations(10, 5, 40));
     expect((await sync(f, mode)).streams[0]).toMatchObject({ read: 10, inserted: 10 });
-    expect(await client.db(f.database).collection('obs').countDocuments()).toBe(50);
+    expect(await scratch.client.db(f.database).collection('obs').countDocuments()).toBe(50);
   });
 });
 
@@ -115,7 +106,7 @@ describe('full_refresh + overwrite', () => {
     f.writeFile('a.jsonl', observations(300));
     const mode = { sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' };
     expect((await sync(f, mode)).streams[0]).toMatchObject({ read: 300, inserted: 300 });
-    const coll = client.db(f.database).collection('obs');
+    const coll = scratch.client.db(f.database).collection('obs');
     expect(await coll.countDocuments()).toBe(300);
 
     f.writeFile('a.jsonl', observations(200, 5, 1000));
@@ -132,7 +123,7 @@ describe('full_refresh + overwrite', () => {
     expect(Math.min(...counts), `counts seen during the overwrite: ${counts.join(',')}`).toBeGreaterThan(0);
     expect(await coll.countDocuments()).toBe(200);
     expect(await coll.countDocuments({ seq: { $lt: 1000 } })).toBe(0);
-    const leftovers = (await client.db(f.database).listCollections().toArray()).filter((c) => c.name.includes('__pl_tmp_'));
+    const leftovers = (await scratch.client.db(f.database).listCollections().toArray()).filter((c) => c.name.includes('__pl_tmp_'));
     expect(leftovers).toEqual([]);
   });
 
@@ -147,10 +138,10 @@ describe('full_refresh + overwrite', () => {
     const r = await runSync(f.config(mode), { signal: controller.signal, onProgress: (p) => (p.read >= 500 ? controller.abort() : undefined) });
     expect(r.status).toBe('interrupted');
     expectBalanced(r.streams);
-    const coll = client.db(f.database).collection('obs');
+    const coll = scratch.client.db(f.database).collection('obs');
     expect(await coll.countDocuments()).toBe(100);
     expect(await coll.countDocuments({ seq: { $gte: 5000 } })).toBe(0);
-    const leftovers = (await client.db(f.database).listCollections().toArray()).filter((c) => c.name.includes('__pl_tmp_'));
+    const leftovers = (await scratch.client.db(f.database).listCollections().toArray()).filter((c) => c.name.includes('__pl_tmp_'));
     expect(leftovers).toEqual([]);
   });
 });
