@@ -4,7 +4,7 @@ import { loadConfig, type PipelineConfig } from '../config/load.js';
 import { CHECK_NAMES, type CheckName, type CheckResult } from '../checks/result.js';
 import { isCheckName, runChecks } from '../checks/run.js';
 import { UsageError } from '../errors.js';
-import { logger } from '../common/logger.js';
+import { logger, quietOnTerminal } from '../common/logger.js';
 import { withClient } from '../store/connection.js';
 import { capabilitiesOf } from '../store/capabilities.js';
 import { renderTable } from '../report/table.js';
@@ -48,6 +48,7 @@ export function registerCheckCommand(program: Command): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report to this file instead of stdout')
     .action(async (check: string, opts: { config: string; format: Format; out?: string }) => {
+      quietOnTerminal();
       if (check !== 'all' && !isCheckName(check)) throw new UsageError(`unknown check "${check}": expected one of ${CHECK_NAMES.join(', ')}, all`);
       const config = loadConfig(opts.config);
       const names: CheckName[] | 'all' = check === 'all' ? 'all' : [check as CheckName];

@@ -3,7 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../checks/duration.js';
-import { logger } from '../common/logger.js';
+import { logger, quietOnTerminal } from '../common/logger.js';
 import { UsageError } from '../errors.js';
 import { buildEvidence, DEFAULT_HISTORY_MAX_AGE_MS } from '../report/evidence.js';
 import { evidenceContext } from '../report/evidence-sections.js';
@@ -34,6 +34,7 @@ export function registerReportCommand(program: Command): void {
     .option('--max-age <duration>', 'how old a history result may be with --from-history (e.g. 5m, 1h)', `${DEFAULT_HISTORY_MAX_AGE_MS / 60_000}m`)
     .option('--runs <n>', 'how many recent sync runs to include', '5')
     .action(async (opts: { config: string; out: string; jsonOut?: string; fromHistory?: boolean; maxAge: string; runs: string }) => {
+      quietOnTerminal();
       const runs = Number(opts.runs);
       if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs must be an integer from 1 to 100, got "${opts.runs}"`);
       let maxAgeMs: number;

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { logger } from '../common/logger.js';
+import { logger, quietOnTerminal } from '../common/logger.js';
 import { loadConfig } from '../config/load.js';
 import { runSync, type SyncReport } from '../sync/run-sync.js';
 import { renderSummary, toJson } from '../sync/summary.js';
@@ -58,6 +58,7 @@ export function registerSyncCommand(program: Command): void {
     .option('-s, --stream <name...>', 'only these streams (repeatable)')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { config: string; stream?: string[]; json?: boolean }) => {
+      quietOnTerminal();
       const config = loadConfig(opts.config);
       const controller = new AbortController();
       const stopOnSignal = (): void => controller.abort();

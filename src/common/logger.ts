@@ -61,3 +61,12 @@ export function logger(): Logger {
 export function setLogger(l: Logger): void {
   rootLogger = l;
 }
+
+/**
+ * Commands that draw their own progress and summary (sync, check, report) keep a
+ * terminal for them: on a TTY their info lines are held back unless PROOFLINE_LOG_LEVEL
+ * asks for them. Off a TTY (CI, cron, containers) every structured line still goes out.
+ */
+export function quietOnTerminal(): void {
+  if (process.stderr.isTTY && !process.env.PROOFLINE_LOG_LEVEL) logger().level = 'warn';
+}
