@@ -15,7 +15,16 @@ export interface Capability {
 }
 
 export interface Capabilities {
-  server: { version: string; flavor: string; maxWireVersion: number | null; isWritablePrimary: boolean; setName: string | null };
+  server: {
+    version: string;
+    flavor: string;
+    maxWireVersion: number | null;
+    /** What hello claims. */
+    isWritablePrimary: boolean;
+    /** What the probe measured: a scratch collection could be created here. */
+    writable: boolean;
+    setName: string | null;
+  };
   replSetStatus: Capability;
   jsonSchemaValidator: Capability;
   jsonSchemaQuery: Capability;
@@ -30,7 +39,8 @@ export const UNSUPPORTED_BY_SERVER = 'not supported by this server';
 
 const yes: Capability = { supported: true };
 // The server's first sentence says why; the rest is usually advice about field names.
-const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${redactText(errorMessage(e)).split(/\.\s/)[0]}` });
+const firstSentence = (e: unknown): string => redactText(errorMessage(e)).split(/\.\s/)[0]!;
+const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${firstSentence(e)}` });
 
 async function attempt(fn: () => Promise<Capability | void>): Promise<Capability> {
   try {
@@ -41,6 +51,25 @@ async function attempt(fn: () => Promise<Capability | void>): Promise<Capability
 }
 
 const PROBE_SCHEMA = { bsonType: 'object', required: ['n'], properties: { n: { bsonType: 'int' } } };
+
+const SYSTEM_DBS = new Set(['admin', 'local', 'config']);
+
+/** The first non-empty user collection on the member, for read-only probes; null when there is none. */
+async function existingCollection(client: MongoClient): Promise<{ db: string; coll: string } | null> {
+  const dbs = (await client.db('admin').admin().listDatabases({ nameOnly: true }).catch(() => ({ databases: [] }))).databases;
+  for (const { name } of dbs) {
+    if (SYSTEM_DBS.has(name) || name.startsWith('_proofline_probe')) continue;
+    const colls = await client.db(name).listCollections({}, { nameOnly: true }).toArray().catch(() => []);
+    for (const { name: coll } of colls) {
+      if (coll.startsWith('system.')) continue;
+      // It must hold a document: FerretDB evaluates the filter per document, so an empty
+      // (or listed but not yet replicated) collection answers [] to any operator.
+      const doc = await client.db(name).collection(coll).findOne({}, { projection: { _id: 1 } }).catch(() => null);
+      if (doc) return { db: name, coll };
+    }
+  }
+  return null;
+}
 
 export interface ProbeOptions {
   /** Scratch database for the write probes; dropped afterwards. */
@@ -82,15 +111,27 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
   let changeStreams: Capability = yes;
   let dbHash: Capability = yes;
 
-  if (server.isWritablePrimary) {
-    const db = client.db(options.scratchDb ?? '_proofline_probe');
-    const name = `probe_${process.pid}_${Date.now()}`;
+  const db = client.db(options.scratchDb ?? '_proofline_probe');
+  const name = `probe_${process.pid}_${Date.now()}`;
+  // Writability is measured, not read from hello: FerretDB's gateway over a read-only
+  // PostgreSQL standby answers hello with isWritablePrimary: true, yet every write fails.
+  let readOnlyReason: string | null = server.isWritablePrimary ? null : 'hello reports this member is not a writable primary';
+  if (readOnlyReason === null) {
+    try {
+      await db.createCollection(name);
+    } catch (e) {
+      readOnlyReason = firstSentence(e);
+    }
+  }
+  const writable = readOnlyReason === null;
+
+  if (writable) {
     try {
       jsonSchemaValidator = await attempt(async () => {
-        const coll = await db.createCollection(name, { validator: { $jsonSchema: PROBE_SCHEMA }, validationAction: 'error' });
+        const validated = await db.createCollection(`${name}_v`, { validator: { $jsonSchema: PROBE_SCHEMA }, validationAction: 'error' });
         // A server that accepts the option but does not enforce it must not count as supporting it.
         try {
-          await coll.insertOne({ n: 'not an int' });
+          await validated.insertOne({ n: 'not an int' });
         } catch {
           return yes;
         }
@@ -126,19 +167,27 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
       await db.dropDatabase().catch(() => undefined);
     }
   } else {
-    const reason = { supported: false, detail: 'not probed: this member is not writable (probe the primary)' };
+    const reason = { supported: false, detail: `not probed: this member is read-only (${readOnlyReason})` };
     jsonSchemaValidator = reason;
     transactions = reason;
     changeStreams = reason;
-    jsonSchemaQuery = await attempt(async () => {
-      await client.db('admin').collection('system.version').find({ $jsonSchema: PROBE_SCHEMA }).limit(1).toArray();
-    });
-    dbHash = await attempt(async () => {
-      await client.db('admin').command({ dbHash: 1 });
-    });
+    // A query operator probed against a missing collection proves nothing (FerretDB
+    // answers an empty result without parsing the filter): query a collection that exists.
+    const target = await existingCollection(client);
+    if (!target) {
+      jsonSchemaQuery = { supported: false, detail: 'not probed: no collection to query on this read-only member (none holds a document)' };
+      dbHash = { supported: false, detail: 'not probed: no collection to hash on this read-only member' };
+    } else {
+      jsonSchemaQuery = await attempt(async () => {
+        await client.db(target.db).collection(target.coll).find({ $jsonSchema: PROBE_SCHEMA }).limit(1).toArray();
+      });
+      dbHash = await attempt(async () => {
+        await client.db(target.db).command({ dbHash: 1, collections: [target.coll] });
+      });
+    }
   }
 
-  return { server, replSetStatus, jsonSchemaValidator, jsonSchemaQuery, serverStatus, transactions, changeStreams, getLog, dbHash };
+  return { server: { ...server, writable }, replSetStatus, jsonSchemaValidator, jsonSchemaQuery, serverStatus, transactions, changeStreams, getLog, dbHash };
 }
 
 const cache = new WeakMap<MongoClient, Promise<Capabilities>>();
