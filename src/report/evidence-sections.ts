@@ -73,7 +73,18 @@ const CAPABILITY_ROWS: [string, (c: Capabilities) => Capability][] = [
 
 function memberRow(m: MemberEnvironment): string {
   const s = m.capabilities?.server;
-  const role = m.hello ? (m.hello.isWritablePrimary ? 'writable primary' : m.hello.secondary ? 'secondary' : 'not writable') : '—';
+  // hello's claim is checked against the probe's measured write: FerretDB's gateway over a
+  // read-only standby says isWritablePrimary although every write fails.
+  const measured = s?.writable;
+  const role = !m.hello
+    ? '—'
+    : m.hello.isWritablePrimary
+      ? measured === false
+        ? 'read-only (hello claims writable primary, the probe write failed)'
+        : 'writable primary'
+      : m.hello.secondary
+        ? 'secondary'
+        : 'not writable';
   return `<tr>${cell(m.label)}${cell(m.role)}<td><code>${esc(m.host)}</code></td><td class="${m.reachable ? 'pass' : 'fail'}">${m.reachable ? 'reachable' : esc(`unreachable: ${m.error ?? ''}`)}</td>${cell(`${m.connectMs} ms`)}${cell(role)}${cell(m.hello?.setName ?? 'none')}${cell(s ? `${s.flavor} ${s.version}` : null)}${cell(s?.maxWireVersion)}</tr>`;
 }
 
