@@ -123,10 +123,13 @@ function logsSection(bundle: EvidenceBundle): ReportSection {
       parts.push(`<h3>${esc(m.label)} server log</h3><p class="muted">not read: ${esc(m.error ?? 'member not probed')}</p>`);
     } else if (!log.supported) {
       parts.push(`<h3>${esc(m.label)} server log</h3><p class="unsupported">${esc(log.detail ?? 'getLog: not supported by this server')}</p>`);
-    } else if (log.notable.length) {
-      parts.push(`<h3>${esc(m.label)} server log: ${log.notable.length} warning/error/slow line(s) of ${log.scanned}</h3>${logLines(log.notable)}`);
     } else {
-      parts.push(`<h3>${esc(m.label)} server log: no warning, error or slow operation in the last ${log.scanned} lines; the latest:</h3>${logLines(log.tail)}`);
+      const filtered = `<p class="muted probe-filtered" data-filtered="${log.filtered ?? 0}">${log.filtered ?? 0} of the ${log.scanned} lines were left out: the server logged the replies to proofline's own capability probe (commands it does not support, sent on purpose).</p>`;
+      parts.push(
+        log.notable.length
+          ? `<h3>${esc(m.label)} server log: ${log.notable.length} warning/error/slow line(s) of ${log.scanned}</h3>${filtered}${logLines(log.notable)}`
+          : `<h3>${esc(m.label)} server log: no warning, error or slow operation in the last ${log.scanned} lines; the latest:</h3>${filtered}${logLines(log.tail)}`,
+      );
     }
   }
   const runErrors = bundle.runs.flatMap((r) => r.errors.map((e) => `${r.runId} (${r.startedAt ?? '?'}): ${e}`));

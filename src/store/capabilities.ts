@@ -33,6 +33,12 @@ export interface Capabilities {
   changeStreams: Capability;
   getLog: Capability;
   dbHash: Capability;
+  /**
+   * The server's error messages for the commands this probe sent and saw fail. Servers
+   * log them (FerretDB logs every failed reply as a WARN); the report uses this list to
+   * tell the probe's own noise from genuine warnings.
+   */
+  provokedErrors: string[];
 }
 
 export const UNSUPPORTED_BY_SERVER = 'not supported by this server';
@@ -42,10 +48,11 @@ const yes: Capability = { supported: true };
 const firstSentence = (e: unknown): string => redactText(errorMessage(e)).split(/\.\s/)[0]!;
 const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${firstSentence(e)}` });
 
-async function attempt(fn: () => Promise<Capability | void>): Promise<Capability> {
+async function attempt(fn: () => Promise<Capability | void>, provoked?: string[]): Promise<Capability> {
   try {
     return (await fn()) ?? yes;
   } catch (e) {
+    provoked?.push(redactText(errorMessage(e)));
     return no(e);
   }
 }
@@ -78,6 +85,7 @@ export interface ProbeOptions {
 
 export async function probeCapabilities(client: MongoClient, options: ProbeOptions = {}): Promise<Capabilities> {
   const admin = client.db('admin');
+  const provoked: string[] = [];
   const hello = (await admin.command({ hello: 1 })) as Document;
   const buildInfo = (await admin.command({ buildInfo: 1 }).catch(() => ({}))) as Document;
   const flavor = typeof buildInfo.ferretdbVersion === 'string' ? `FerretDB ${buildInfo.ferretdbVersion}` : 'MongoDB-compatible';
@@ -91,7 +99,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
 
   const replSetStatus = await attempt(async () => {
     await admin.command({ replSetGetStatus: 1 });
-  });
+  }, provoked);
 
   const status = (await admin.command({ serverStatus: 1 }).catch(() => null)) as Document | null;
   const section = (name: string): Capability =>
@@ -103,7 +111,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
   const getLog = await attempt(async () => {
     const r = (await admin.command({ getLog: 'global' })) as Document;
     if (!Array.isArray(r.log)) return { supported: false, detail: `${UNSUPPORTED_BY_SERVER}: getLog returned no log lines array` };
-  });
+  }, provoked);
 
   let jsonSchemaValidator: Capability = yes;
   let jsonSchemaQuery: Capability = yes;
@@ -120,6 +128,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
     try {
       await db.createCollection(name);
     } catch (e) {
+      provoked.push(redactText(errorMessage(e)));
       readOnlyReason = firstSentence(e);
     }
   }
@@ -136,12 +145,12 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
           return yes;
         }
         return { supported: false, detail: `${UNSUPPORTED_BY_SERVER}: the validator option was accepted but a violating insert succeeded` };
-      });
+      }, provoked);
       const coll = db.collection(name);
       await coll.insertOne({ n: 1 }).catch(() => undefined);
       jsonSchemaQuery = await attempt(async () => {
         await coll.find({ $jsonSchema: PROBE_SCHEMA }).limit(1).toArray();
-      });
+      }, provoked);
       transactions = await attempt(async () => {
         const session = client.startSession();
         try {
@@ -151,7 +160,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
         } finally {
           await session.endSession();
         }
-      });
+      }, provoked);
       changeStreams = await attempt(async () => {
         const stream = coll.watch([], { maxAwaitTimeMS: 50 });
         try {
@@ -159,10 +168,10 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
         } finally {
           await stream.close();
         }
-      });
+      }, provoked);
       dbHash = await attempt(async () => {
         await db.command({ dbHash: 1, collections: [name] });
-      });
+      }, provoked);
     } finally {
       await db.dropDatabase().catch(() => undefined);
     }
@@ -180,14 +189,14 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
     } else {
       jsonSchemaQuery = await attempt(async () => {
         await client.db(target.db).collection(target.coll).find({ $jsonSchema: PROBE_SCHEMA }).limit(1).toArray();
-      });
+      }, provoked);
       dbHash = await attempt(async () => {
         await client.db(target.db).command({ dbHash: 1, collections: [target.coll] });
-      });
+      }, provoked);
     }
   }
 
-  return { server: { ...server, writable }, replSetStatus, jsonSchemaValidator, jsonSchemaQuery, serverStatus, transactions, changeStreams, getLog, dbHash };
+  return { server: { ...server, writable }, replSetStatus, jsonSchemaValidator, jsonSchemaQuery, serverStatus, transactions, changeStreams, getLog, dbHash, provokedErrors: [...new Set(provoked)] };
 }
 
 const cache = new WeakMap<MongoClient, Promise<Capabilities>>();

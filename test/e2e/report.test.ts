@@ -88,6 +88,14 @@ describe('the evidence report in Chromium', () => {
     expect(await page.locator('#logs pre').count()).toBeGreaterThanOrEqual(2);
   });
 
+  it("leaves the probe's own failed commands out of the server log excerpt, and says how many", async () => {
+    const filtered = await page.locator('#logs .probe-filtered').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-filtered'))));
+    expect(filtered.length).toBeGreaterThanOrEqual(1);
+    expect(filtered[0]).toBeGreaterThan(0);
+    const excerpts = (await page.locator('#logs pre').allTextContents()).join('\n');
+    for (const noise of ["'dbHash'", '$changeStream', 'autocommit', 'unknown top level operator: $jsonSchema']) expect(excerpts).not.toContain(noise);
+  });
+
   it('saves a full-page screenshot', async () => {
     const file = outputPath('report-e2e.png');
     const png = await page.screenshot({ path: file, fullPage: true });
