@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type StdioOptions } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
@@ -137,4 +138,17 @@ export function scratchDatabases(): { readonly client: MongoClient; readonly dbs
     },
     dbs,
   };
+}
+
+/**
+ * A private copy of examples/weather whose pipeline writes to `database` (the URI comes
+ * from MONGODB_URI at run time), so a test can sync the real example without touching
+ * the committed files. Returns the copied pipeline.yaml.
+ */
+export function weatherExampleCopy(database: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-weather-'));
+  cpSync(join(ROOT, 'examples/weather'), dir, { recursive: true });
+  const file = join(dir, 'pipeline.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('database: weather', `database: ${database}`));
+  return file;
 }

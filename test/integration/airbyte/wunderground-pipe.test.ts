@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { Document, MongoClient } from 'mongodb';
-import { ROOT, primaryClient, runCli, spawnCli, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, primaryClient, runCli, spawnCli, stackUris, uniqueDb, weatherExampleCopy } from '../../helpers.js';
 
 /**
  * proofline as both ends of an Airbyte sync, on the weather example:
@@ -123,10 +123,7 @@ describe('proofline source wunderground read | proofline destination mongodb wri
   it('loads exactly what proofline sync loads from the same files', async () => {
     // Compares with what the previous test loaded through the connectors. The example
     // pipeline, its wunderground streams only, into another database.
-    const copy = mkdtempSync(join(tmpdir(), 'pl-wu-sync-'));
-    cpSync(WEATHER, copy, { recursive: true });
-    const file = join(copy, 'pipeline.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('database: weather', `database: ${syncDb}`));
+    const file = weatherExampleCopy(syncDb);
     const r = await runCli(['sync', '--config', file, '--stream', 'wunderground_hourly', 'wunderground_stations', '--json'], { env: { MONGODB_URI: stackUris().primary } });
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
 

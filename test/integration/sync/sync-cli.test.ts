@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { capabilitiesOf } from '../../../src/store/capabilities.js';
-import { ROOT, runCli, scratchDatabases, stackUris, uniqueDb } from '../../helpers.js';
+import { runCli, scratchDatabases, stackUris, uniqueDb, weatherExampleCopy } from '../../helpers.js';
 import { fixture } from './sync-fixture.js';
 
 /** `proofline sync` as a user runs it: the weather example, --json, the table, exit codes 0/1/2. */
@@ -21,10 +18,7 @@ describe('proofline sync', () => {
     const database = uniqueDb('weather');
     dbs.push(database);
     // A copy of the example with its own database (MONGODB_URI overrides the URI).
-    const dir = mkdtempSync(join(tmpdir(), 'pl-weather-'));
-    cpSync(join(ROOT, 'examples/weather'), dir, { recursive: true });
-    const file = join(dir, 'pipeline.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('database: weather', `database: ${database}`));
+    const file = weatherExampleCopy(database);
     const env = { MONGODB_URI: stackUris().primary, PROOFLINE_LOG_LEVEL: 'info' };
 
     const first = await runCli(['sync', '--config', file, '--json'], { env });
