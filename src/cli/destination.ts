@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { logger } from '../common/logger.js';
 import { redactText } from '../common/redact.js';
-import { errorMessage, isUsageOrConfigError, UsageError } from '../errors.js';
+import { errorMessage, UsageError } from '../errors.js';
 import { checkDestination } from '../destination/check.js';
 import { parseDestinationConfig } from '../destination/config.js';
 import { destinationSpec } from '../destination/spec.js';
@@ -10,7 +10,8 @@ import { writeMessages } from '../destination/write.js';
 import { readCatalogFile, readConfigFile } from '../protocol/cli-inputs.js';
 import { JsonLinesReader } from '../protocol/jsonl-reader.js';
 import { MessageWriter } from '../protocol/jsonl-writer.js';
-import { connectionStatusMessage, errorTraceMessage, specMessage } from '../protocol/messages.js';
+import { failureTrace } from '../protocol/failure-trace.js';
+import { connectionStatusMessage, specMessage } from '../protocol/messages.js';
 
 /**
  * `proofline destination mongodb spec|check|write`: the MongoDB / DocumentDB destination
@@ -59,9 +60,9 @@ export async function runDestinationCommand(name: string, verb: string, flags: F
     log.info({ run_id: result.runId, states: result.statesEmitted, unknown_streams: result.unknownStreams }, 'write finished');
     return 0;
   } catch (e) {
-    const message = redactText(errorMessage(e));
+    const { message, trace } = failureTrace(e);
     log.error({ err: e }, `write failed: ${message}`);
-    await out.write(errorTraceMessage(message, { failureType: isUsageOrConfigError(e) ? 'config_error' : e && (e as { transient?: boolean }).transient ? 'transient_error' : 'system_error' }));
+    await out.write(trace);
     return 1;
   }
 }

@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { logger } from '../common/logger.js';
 import { redactText } from '../common/redact.js';
-import { errorMessage, isUsageOrConfigError, UsageError } from '../errors.js';
+import { errorMessage, UsageError } from '../errors.js';
 import { readCatalogFile, readConfigFile, readStateFile } from '../protocol/cli-inputs.js';
+import { failureTrace } from '../protocol/failure-trace.js';
 import { MessageWriter } from '../protocol/jsonl-writer.js';
 import {
   catalogMessage,
   connectionStatusMessage,
-  errorTraceMessage,
   specMessage,
   streamKey,
   streamStatusMessage,
@@ -109,9 +109,9 @@ async function read(type: string, flags: Flags, ctx: ReadContext, out: MessageWr
       await out.write(m);
     }
   } catch (e) {
-    const message = redactText(errorMessage(e));
+    const { message, trace } = failureTrace(e);
     ctx.logger.error({ err: e }, `read failed: ${message}`);
-    await out.write(errorTraceMessage(message, { failureType: isUsageOrConfigError(e) ? 'config_error' : 'system_error' }));
+    await out.write(trace);
     for (const d of descriptors.values()) await out.write(streamStatusMessage(d, 'INCOMPLETE'));
     return 1;
   }
