@@ -3,7 +3,7 @@ import type { PipelineConfig } from '../config/load.js';
 import type { Logger } from '../common/logger.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect, type Endpoint } from './endpoints.js';
+import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding, type Endpoint } from './endpoints.js';
 import { elapsedMs, summarize } from './stats.js';
 
 /**
@@ -70,7 +70,7 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
   const conn = await tryConnect(endpoint, config);
   if (!conn.ok) {
     b.measure('endpoint_up', 0, { labels });
-    b.finding(CheckStatus.FAIL, `${describeEndpoint(endpoint)} unreachable [${conn.error.code}]: ${conn.error.message}`, { ...labels, code: conn.error.code });
+    unreachableFinding(b, endpoint, conn.error, labels);
     (b.evidence.errors as Record<string, unknown>)[endpoint.label] = { code: conn.error.code, message: conn.error.message, hint: conn.error.hint ?? null };
     return lat;
   }

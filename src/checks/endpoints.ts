@@ -3,6 +3,8 @@ import type { PipelineConfig } from '../config/load.js';
 import { connect } from '../store/connection.js';
 import { ProoflineError, errorMessage } from '../errors.js';
 import { redactText, uriHosts } from '../common/redact.js';
+import type { ResultBuilder } from './builder.js';
+import { CheckStatus } from './result.js';
 import { elapsedMs } from './stats.js';
 
 /**
@@ -51,4 +53,9 @@ export async function tryConnect(endpoint: Endpoint, config: PipelineConfig): Pr
 /** "replica-1 (127.0.0.1:27018)" */
 export function describeEndpoint(e: Endpoint): string {
   return `${e.label} (${e.host})`;
+}
+
+/** The FAIL finding for a member that could not be reached: where, the classified code, and the (already redacted) reason. */
+export function unreachableFinding(b: ResultBuilder, endpoint: Endpoint, error: ProoflineError, labels: Record<string, string> = { endpoint: endpoint.label }): void {
+  b.finding(CheckStatus.FAIL, `${describeEndpoint(endpoint)} unreachable [${error.code}]: ${error.message}`, { ...labels, code: error.code });
 }

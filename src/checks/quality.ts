@@ -3,7 +3,7 @@ import type { PipelineConfig } from '../config/load.js';
 import type { DuplicatesRule, FreshnessRule, QualityRule } from '../config/checks.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect } from './endpoints.js';
+import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
 import type { CheckContext } from './availability.js';
 import { parseDuration } from './duration.js';
 import { crossField, nullRate, range, ruleName, toEpochMs, volume, type StreamEvaluator, type StreamOutcome } from './quality-rules.js';
@@ -122,7 +122,7 @@ export async function checkQuality(config: PipelineConfig, ctx: CheckContext = {
   const primary = endpointsOf(config)[0]!;
   const conn = await tryConnect(primary, config);
   if (!conn.ok) {
-    b.finding(CheckStatus.FAIL, `${describeEndpoint(primary)} unreachable [${conn.error.code}]: ${conn.error.message}`, { endpoint: primary.label, code: conn.error.code });
+    unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot evaluate rules: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);
   }
   try {

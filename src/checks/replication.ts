@@ -3,7 +3,7 @@ import type { PipelineConfig } from '../config/load.js';
 import { capabilitiesFor } from './server-capabilities.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect, type Endpoint } from './endpoints.js';
+import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding, type Endpoint } from './endpoints.js';
 import type { CheckContext } from './availability.js';
 import { elapsedMs, summarize } from './stats.js';
 import { formatMs, parseDuration } from './duration.js';
@@ -199,7 +199,7 @@ export async function checkReplication(config: PipelineConfig, ctx: CheckContext
   }
   const p = await tryConnect(primaryEndpoint!, config);
   if (!p.ok) {
-    b.finding(CheckStatus.FAIL, `${describeEndpoint(primaryEndpoint!)} unreachable [${p.error.code}]: ${p.error.message}`, { endpoint: 'primary', code: p.error.code });
+    unreachableFinding(b, primaryEndpoint!, p.error, { endpoint: 'primary' });
     return b.build(() => `cannot measure replication: primary unreachable [${p.error.code}]`);
   }
   const members: Member[] = [];
@@ -209,7 +209,7 @@ export async function checkReplication(config: PipelineConfig, ctx: CheckContext
       const labels = { endpoint: e.label, host: e.host };
       b.measure('replica_up', c.ok ? 1 : 0, { labels });
       if (c.ok) members.push({ endpoint: e, client: c.client });
-      else b.finding(CheckStatus.FAIL, `${describeEndpoint(e)} unreachable [${c.error.code}]: ${c.error.message}`, { ...labels, code: c.error.code });
+      else unreachableFinding(b, e, c.error, labels);
     }
     const dbName = config.mongodb.database;
     if (!(await knowsCollection(p.client, dbName, cfg.marker_collection))) {

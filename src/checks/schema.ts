@@ -7,7 +7,7 @@ import { redactText } from '../common/redact.js';
 import { errorMessage } from '../errors.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect } from './endpoints.js';
+import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
 import type { CheckContext } from './availability.js';
 import { compileValidator, loadSchema, schemaDeclaresId, toJsonView, toMongoJsonSchema, type FieldFailure } from '../model/schema.js';
 
@@ -112,7 +112,7 @@ export async function checkSchema(config: PipelineConfig, ctx: CheckContext = {}
   const primary = endpointsOf(config)[0]!;
   const conn = await tryConnect(primary, config);
   if (!conn.ok) {
-    b.finding(CheckStatus.FAIL, `${describeEndpoint(primary)} unreachable [${conn.error.code}]: ${conn.error.message}`, { endpoint: primary.label, code: conn.error.code });
+    unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot validate: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);
   }
   try {
