@@ -4,7 +4,7 @@ import type { ReportContext, ReportSection } from './context.js';
 import type { EvidenceBundle } from './evidence.js';
 import type { MemberEnvironment } from './environment.js';
 import type { ServerLogLine } from '../monitor/server-log.js';
-import { barChart, esc, lineChart } from './svg.js';
+import { esc, groupedBarChart, lineChart } from './svg.js';
 
 /**
  * The sections `proofline report` adds around the check results rendered by the shared
@@ -49,10 +49,9 @@ function runsSection(bundle: EvidenceBundle): ReportSection {
     ),
   );
   const latest = runs[0]!;
-  const bars = latest.streams.flatMap((s) =>
-    (['inserted', 'updated', 'unchanged', 'rejected'] as const).map((k) => ({ label: `${s.stream} ${k}`, value: s[k], group: k })),
-  );
-  const chart = bars.length ? barChart('runs-latest', `latest run ${latest.runId}: records per stream and outcome`, bars, { unit: 'records' }) : '';
+  const outcomes = ['inserted', 'updated', 'unchanged', 'rejected'] as const;
+  const perStream = latest.streams.map((s) => ({ label: s.stream, values: Object.fromEntries(outcomes.map((k) => [k, s[k]])) }));
+  const chart = perStream.length ? groupedBarChart('runs-latest', `latest run ${latest.runId}: records per stream, by outcome`, perStream, outcomes, { unit: 'records', integer: true }) : '';
   const html = `<div id="runs"><p>The latest ${runs.length} sync run(s), newest first. Every record read is accounted for: read = inserted + updated + unchanged + rejected (column ✓).</p>
 <table class="runs"><tr><th>run</th><th>stream</th><th>read</th><th>inserted</th><th>updated</th><th>unchanged</th><th>rejected</th><th>balanced</th><th>rejection reasons</th></tr>${rows.join('')}</table><div class="charts">${chart}</div></div>`;
   return { title: 'Sync runs', html, data: runs };

@@ -13,9 +13,11 @@ h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f5f5f5}.pass{color:#15803d}.fail{color:#b91c1c}.warn{color:#b45309}.unsupported{color:#0e7490}
 .badge{font-weight:700}.muted{color:#666}figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
-svg.chart{background:#fff;border:1px solid #eee}.grid{stroke:#eee}.tick{font-size:10px;fill:#555}.legend{font-size:11px}
-.threshold{stroke:#dc2626;stroke-dasharray:6 4;stroke-width:1.5}.threshold-label{font-size:10px;fill:#dc2626}
-.charts{display:flex;flex-wrap:wrap;gap:12px}pre{background:#f7f7f7;padding:8px;overflow:auto;max-height:320px}`;
+svg.chart{display:block;width:100%;height:auto;background:#fff;border:1px solid #eee}.grid{stroke:#eee}.baseline{stroke:#999}
+.tick{font-size:10px;fill:#555}.axis-title{font-size:11px}.legend{font-size:11px}.all-zero{font-size:12px;fill:#666}
+line.threshold{stroke:#dc2626;stroke-dasharray:6 4;stroke-width:1.5}.threshold-label,text.threshold{font-size:10px;fill:#dc2626}
+.chart-key{font-size:12px;color:#444;columns:2;margin:4px 0 0}
+.charts{display:flex;flex-direction:column;gap:12px}pre{background:#f7f7f7;padding:8px;overflow:auto;max-height:320px}`;
 
 function thresholdOf(r: CheckResult, key: string): Threshold | undefined {
   return r.thresholds.find((t) => t.metric === key);
@@ -92,8 +94,14 @@ function qualityCharts(r: CheckResult): string {
     byMetric.set(metric, list);
   }
   return [...byMetric]
-    .map(([metric, bars]) => barChart(`quality-${metric}`, `quality: ${metric.replace(/_/g, ' ')} per rule (red tick: threshold)`, bars, { unit: metric.endsWith('_ms') ? 'ms' : metric.includes('rate') ? 'rate' : 'count' }))
+    .map(([metric, bars]) => barChart(`quality-${metric}`, `quality: ${metric.replace(/_/g, ' ')} per rule (red tick: threshold)`, bars, chartUnit(metric)))
     .join('');
+}
+
+function chartUnit(metric: string): { unit: string; integer: boolean } {
+  if (metric.endsWith('_ms')) return { unit: 'ms', integer: false };
+  if (metric.includes('rate')) return { unit: 'rate', integer: false };
+  return { unit: 'count', integer: true };
 }
 
 const CHARTS: Record<string, (r: CheckResult) => string> = {

@@ -72,7 +72,7 @@ describe('check report in Chromium', () => {
     const ops = await marks('op-latency', 'rect.bar');
     expect(ops.count).toBe(7); // 5 ops on the primary, find + aggregate on the replica
     expect(ops.drawn).toBe(7);
-    expect((await marks('op-latency', 'line.bar-threshold')).values).toEqual(Array(7).fill('500'));
+    expect((await marks('op-latency', '.bar-threshold')).values).toEqual(Array(7).fill('500'));
   });
 
   it('draws the lag over the replication samples, with the threshold', async () => {
@@ -80,22 +80,40 @@ describe('check report in Chromium', () => {
     expect(pts.count).toBe(8);
     expect(pts.values.every((v) => Number(v) > 0)).toBe(true);
     expect(await page.locator('svg[data-chart="replication-lag"] polyline.series').count()).toBe(1);
-    expect((await marks('replication-lag', 'line.threshold')).values).toEqual(['1000']);
+    expect((await marks('replication-lag', '.threshold')).values).toEqual(['1000']);
+  });
+
+  it('scales the lag axis to the samples and annotates the far threshold instead of flattening them', async () => {
+    const chart = page.locator('svg[data-chart="replication-lag"]');
+    const lags = (await marks('replication-lag', 'circle.point')).values.map(Number);
+    const axisMax = Number(await chart.getAttribute('data-axis-max'));
+    if (Math.max(...lags) * 1.2 * 1.5 < 1000) {
+      expect(axisMax).toBeLessThan(1000);
+      await expect(chart.locator('text.threshold-above').textContent()).resolves.toMatch(/threshold 1 s \(above the chart\)/);
+    }
+    expect(axisMax).toBeGreaterThanOrEqual(Math.max(...lags));
+  });
+
+  it('prints every category label in full (wrapped or in a key), never cut', async () => {
+    const labels = await page.locator('svg.chart text.category').evaluateAll((els) => els.map((e) => ({ full: e.getAttribute('data-label') ?? '', shown: e.textContent ?? '' })));
+    expect(labels.length).toBeGreaterThan(5);
+    const keys = (await page.locator('.chart-key li').allTextContents()).join('\n');
+    for (const l of labels) expect(l.shown === l.full || keys.includes(l.full)).toBe(true);
   });
 
   it('draws the invalid-rate breakdown by failure kind and by source, with the max rate', async () => {
     const bars = await marks('invalid-hourly_measurements', 'rect.bar');
     expect(Number(bars.values[0])).toBeCloseTo(0.02, 5); // 2 of 100
     expect(bars.drawn).toBeGreaterThanOrEqual(3);
-    expect((await marks('invalid-hourly_measurements', 'line.threshold')).values).toEqual(['0.05']);
+    expect((await marks('invalid-hourly_measurements', '.threshold')).values).toEqual(['0.05']);
     await expect(page.locator('figure', { has: page.locator('svg[data-chart="invalid-hourly_measurements"]') }).locator('figcaption').textContent()).resolves.toMatch(/2\/100 documents/);
   });
 
   it('draws each quality rule against its own threshold', async () => {
     const range = await marks('quality-range_violations', 'rect.bar');
     expect(range.values).toEqual(['1']); // document #99 has pressure 1500 hPa
-    expect((await marks('quality-range_violations', 'line.bar-threshold')).values).toEqual(['5']);
-    expect((await marks('quality-null_rate', 'line.bar-threshold')).values).toEqual(['0.9']);
+    expect((await marks('quality-range_violations', '.bar-threshold')).values).toEqual(['5']);
+    expect((await marks('quality-null_rate', '.bar-threshold')).values).toEqual(['0.9']);
   });
 
   it('renders visible pixels, saved as a screenshot', async () => {
