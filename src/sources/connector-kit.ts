@@ -1,4 +1,4 @@
-import { ErrorCode, ProoflineError } from '../errors.js';
+import { ErrorCode, ProoflineError, errorMessage } from '../errors.js';
 import type { AirbyteStream, AirbyteMessage, ConfiguredAirbyteCatalog, ConnectorSpecification, JsonObject } from '../protocol/messages.js';
 import { validateSourceConfig } from './config.js';
 import { listFiles, type SourceFile } from './file-list.js';
@@ -44,7 +44,7 @@ export function defineSource<C>(def: BuiltinSource<C>): SourceConnector {
       try {
         return { status: 'SUCCEEDED', message: await def.probe(parse(config), ctx) };
       } catch (e) {
-        return { status: 'FAILED', message: e instanceof Error ? e.message : String(e) };
+        return { status: 'FAILED', message: errorMessage(e) };
       }
     },
     async discover(config) {

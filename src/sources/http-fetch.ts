@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../common/logger.js';
 import { redactUri } from '../common/redact.js';
-import { ErrorCode, ProoflineError } from '../errors.js';
+import { ErrorCode, ProoflineError, errorMessage } from '../errors.js';
 
 /**
  * GET a JSON document with a timeout per attempt and retries with exponential backoff on
@@ -113,7 +113,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
     });
   } catch (e) {
     if (e instanceof ProoflineError) throw e;
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = errorMessage(e);
     throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `GET ${safeUrl} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`, {
       transient: true,
       cause: e,
@@ -126,7 +126,7 @@ function describeFetchError(e: unknown, timeoutMs: number): string {
   if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
   const cause = e instanceof Error ? (e.cause as { code?: string; message?: string } | undefined) : undefined;
   const detail = cause?.code ?? cause?.message;
-  return `${e instanceof Error ? e.message : String(e)}${detail ? ` (${detail})` : ''}`;
+  return `${errorMessage(e)}${detail ? ` (${detail})` : ''}`;
 }
 
 /** fetch refuses URLs with user:password; send them as HTTP Basic auth instead. */

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { defineSource, requireFiles } from '../connector-kit.js';
 import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.js';
@@ -61,7 +62,7 @@ async function* readFiles(cfg: FilesConfig, catalog: ConfiguredAirbyteCatalog, s
       for await (const row of rows(cfg, f)) yield recordMessage(cfg.stream, { ...row, _pl_source: 'files' });
     } catch (e) {
       // An I/O error mid-file (e.g. the file vanished): account for it, keep going.
-      yield recordMessage(cfg.stream, parseErrorData(f.rel, 0, `${f.rel}: unreadable: ${e instanceof Error ? e.message : String(e)}`));
+      yield recordMessage(cfg.stream, parseErrorData(f.rel, 0, `${f.rel}: unreadable: ${errorMessage(e)}`));
     }
     markRead(marks, f);
     yield streamStateMessage(cfg.stream, { files: marks });

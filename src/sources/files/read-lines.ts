@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { JsonObject } from '../../protocol/messages.js';
+import { errorMessage } from '../../errors.js';
 import { parseErrorData } from '../source.js';
 
 /**
@@ -21,7 +22,7 @@ export async function* readJsonLines(path: string, rel: string, unwrapAirbyte: b
     try {
       value = JSON.parse(line);
     } catch (e) {
-      yield parseErrorData(rel, n, `line ${n} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, line);
+      yield parseErrorData(rel, n, `line ${n} is not valid JSON: ${errorMessage(e)}`, line);
       continue;
     }
     if (!isObject(value)) {

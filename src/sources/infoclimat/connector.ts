@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { redactUri } from '../../common/redact.js';
-import { ErrorCode, ProoflineError } from '../../errors.js';
+import { ErrorCode, ProoflineError, errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { parseUtcTimestamp } from '../../transform/local-time.js';
 import { defineSource, hourlyStream } from '../connector-kit.js';
@@ -88,7 +88,7 @@ async function* readInfoclimat(cfg: InfoclimatConfig, catalog: ConfiguredAirbyte
       payload = JSON.parse(text);
       problem = payloadShapeError(payload);
     } catch (e) {
-      problem = `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+      problem = `not valid JSON: ${errorMessage(e)}`;
     }
     if (problem !== undefined) {
       // The whole file is one unparseable input: account for it once per stream, then move on.

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../errors.js';
+import { ConfigError, errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { isValidZone } from '../../transform/local-time.js';
 import { defineSource, hourlyStream, requireFiles } from '../connector-kit.js';
@@ -110,7 +110,7 @@ async function* readOneExport(f: SourceFile, cfg: WundergroundConfig, byId: Map<
     }
   } catch (e) {
     // A corrupt workbook: what was read stays emitted; the rest is accounted for as one parse error.
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     ctx.logger.warn({ file: f.rel, afterRow: lastRow, error: message }, 'wunderground: unreadable workbook');
     yield recordMessage(HOURLY_STREAM, parseErrorData(f.rel, lastRow + 1, `${f.rel}: unreadable workbook after row ${lastRow}: ${message}`));
   }
