@@ -11,6 +11,7 @@
  *
  *   node --import tsx bench/monitor-missed-ticks.ts      (BENCH_SECONDS=30 BENCH_INTERVAL_MS=1000 BENCH_BATCH=250)
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { parseConfig } from '../src/config/load.js';
 import { currentStack } from '../src/stack/stack.js';
@@ -23,7 +24,6 @@ import { makeDocGenerator } from './weather-docs.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 1000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 250);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 setLogger(createLogger({ level: 'warn', pretty: false }));
 const stack = currentStack();

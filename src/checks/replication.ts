@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient, WriteConcernSettings } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { capabilitiesFor } from './server-capabilities.js';
@@ -25,7 +26,6 @@ interface Member {
   client: MongoClient;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll until `probe` is true or the timeout passes; elapsed ms, or null on timeout. */
 async function pollVisible(probe: () => Promise<boolean>, timeoutMs: number, intervalMs: number, signal?: AbortSignal): Promise<number | null> {

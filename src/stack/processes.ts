@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, execFile, type SpawnOptions } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -69,7 +70,8 @@ export function commandLine(pid: number): string {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Node's promise timer under the name the callers use. */
+export { sleep };
 
 /** SIGTERM, then SIGKILL after a grace period. Only ever by pid. */
 export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
