@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { createAjv } from '../common/ajv.js';
 import { describeSchemaErrors } from '../common/schema-errors.js';
-import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type JsonObject } from './messages.js';
+import { isJsonObject, streamKey, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type JsonObject } from './messages.js';
 
 /**
  * The files an Airbyte connector command takes (`--config`, `--catalog`, `--state`):
@@ -65,20 +65,19 @@ export async function readCatalogFile(path: string): Promise<ConfiguredAirbyteCa
  */
 export function stateByStream(input: unknown): Record<string, JsonObject> {
   const out: Record<string, JsonObject> = {};
-  const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (Array.isArray(input)) {
     for (const raw of input) {
-      if (!isObj(raw)) continue;
+      if (!isJsonObject(raw)) continue;
       const s = raw as AirbyteStateMessage;
       if (s.type === 'STREAM' && s.stream?.stream_state) out[streamKey(s.stream.stream_descriptor)] = s.stream.stream_state;
       if (s.type === 'GLOBAL') for (const st of s.global?.stream_states ?? []) if (st.stream_state) out[streamKey(st.stream_descriptor)] = st.stream_state;
-      if ((s.type === 'LEGACY' || s.type === undefined) && isObj(s.data)) Object.assign(out, stateByStream(s.data));
+      if ((s.type === 'LEGACY' || s.type === undefined) && isJsonObject(s.data)) Object.assign(out, stateByStream(s.data));
     }
     return out;
   }
-  if (isObj(input)) {
+  if (isJsonObject(input)) {
     // A legacy blob: proofline's own legacy form is {stream name: state}.
-    for (const [k, v] of Object.entries(input)) if (isObj(v)) out[k] = v;
+    for (const [k, v] of Object.entries(input)) if (isJsonObject(v)) out[k] = v;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from '../common/logger.js';
-import { isKnownMessageType, type AirbyteMessage, type JsonObject } from './messages.js';
+import { isJsonObject, isKnownMessageType, type AirbyteMessage } from './messages.js';
 
 /**
  * Reads Airbyte messages, one JSON per line, from a connector's stdout. A connector is
@@ -71,18 +71,17 @@ const PAYLOAD_KEY: Record<string, string> = {
   CONTROL: 'control',
 };
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why a parsed JSON value is not a usable message, or undefined if it is one. */
 function problemOf(value: unknown): { kind: RejectKind; reason: string } | undefined {
-  if (!isObject(value)) return { kind: RejectKind.UNKNOWN_TYPE, reason: 'a JSON value that is not an object' };
+  if (!isJsonObject(value)) return { kind: RejectKind.UNKNOWN_TYPE, reason: 'a JSON value that is not an object' };
   if (!isKnownMessageType(value.type)) return { kind: RejectKind.UNKNOWN_TYPE, reason: `unknown message type ${JSON.stringify(value.type ?? null)}` };
   const key = PAYLOAD_KEY[value.type]!;
   const payload = value[key];
-  if (!isObject(payload)) return { kind: RejectKind.INVALID_MESSAGE, reason: `${value.type} message without its "${key}" object` };
+  if (!isJsonObject(payload)) return { kind: RejectKind.INVALID_MESSAGE, reason: `${value.type} message without its "${key}" object` };
   if (value.type === 'RECORD') {
     if (typeof payload.stream !== 'string') return { kind: RejectKind.INVALID_MESSAGE, reason: 'RECORD without a "stream" name' };
-    if (!isObject(payload.data)) return { kind: RejectKind.INVALID_MESSAGE, reason: `RECORD of stream ${payload.stream} whose "data" is not an object` };
+    if (!isJsonObject(payload.data)) return { kind: RejectKind.INVALID_MESSAGE, reason: `RECORD of stream ${payload.stream} whose "data" is not an object` };
   }
   return undefined;
 }
@@ -117,7 +116,7 @@ export class JsonLinesReader {
     }
     const problem = problemOf(value);
     if (problem) {
-      const sniffed = isObject(value) ? sniffLine(text.slice(0, SNIFF_BYTES)) : {};
+      const sniffed = isJsonObject(value) ? sniffLine(text.slice(0, SNIFF_BYTES)) : {};
       this.reject({ ...problem, line: lineNo, bytes: buf.length, ...sniffed });
       return undefined;
     }

@@ -23,6 +23,9 @@ export type DestinationSyncMode = (typeof DestinationSyncMode)[keyof typeof Dest
 
 export type JsonObject = Record<string, unknown>;
 
+/** A JSON object (not null, not an array): what every message, payload and record `data` must be. */
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export interface StreamDescriptor {
   name: string;
   namespace?: string;
