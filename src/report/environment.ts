@@ -51,6 +51,9 @@ const TAIL_LIMIT = 8;
 // Failed replies a driver session provokes on servers without sessions/transactions
 // (every proofline client close, and the probe's aborted transaction): not a finding.
 const HOUSEKEEPING = ["no such command: 'endSessions'", "no such command: 'abortTransaction'"];
+// Probes other proofline processes send on purpose (the sync's renameCollection
+// dropTarget probe, src/store/capabilities.ts renameDropTargetOf).
+const OTHER_PROBES = [/^renameCollection: .*dropTarget/];
 
 // Go pointers in FerretDB's messages differ from one reply to the next.
 const normalize = (m: string): string => m.replace(/0x[0-9a-f]+/gi, '0x…').trim();
@@ -83,7 +86,7 @@ export function withoutProbeNoise(raw: string[], provokedErrors: string[]): { ke
   const drop = new Set<number>();
   raw.forEach((line, i) => {
     const errmsg = loggedErrmsg(line);
-    if (errmsg === null || !own.has(normalize(errmsg))) return;
+    if (errmsg === null || !(own.has(normalize(errmsg)) || OTHER_PROBES.some((re) => re.test(errmsg)))) return;
     drop.add(i);
     if (i > 0 && raw[i - 1]!.includes('Response header')) drop.add(i - 1);
   });

@@ -111,7 +111,14 @@ ${probed.length ? `<table class="capabilities"><tr><th>capability</th>${probed.m
 }
 
 function logLines(lines: ServerLogLine[]): string {
-  return `<pre>${lines.map((l) => `${l.at ?? ''} [${l.severity}]${l.slow ? ' [slow]' : ''} ${l.message}`).map(esc).join('\n')}</pre>`;
+  // Repeats (FerretDB logs "Connection stopped" per client) collapse into one line with a count.
+  const runs: { line: ServerLogLine; n: number }[] = [];
+  for (const l of lines) {
+    const last = runs.at(-1);
+    if (last && last.line.severity === l.severity && last.line.message === l.message) last.n++;
+    else runs.push({ line: l, n: 1 });
+  }
+  return `<pre>${runs.map(({ line: l, n }) => `${l.at ?? ''} [${l.severity}]${l.slow ? ' [slow]' : ''} ${l.message}${n > 1 ? ` (×${n}, newest shown)` : ''}`).map(esc).join('\n')}</pre>`;
 }
 
 function logsSection(bundle: EvidenceBundle): ReportSection {
@@ -123,7 +130,7 @@ function logsSection(bundle: EvidenceBundle): ReportSection {
     } else if (!log.supported) {
       parts.push(`<h3>${esc(m.label)} server log</h3><p class="unsupported">${esc(log.detail ?? 'getLog: not supported by this server')}</p>`);
     } else {
-      const filtered = `<p class="muted probe-filtered" data-filtered="${log.filtered ?? 0}">${log.filtered ?? 0} of the ${log.scanned} lines were left out: the server logged the replies to proofline's own capability probe (commands it does not support, sent on purpose).</p>`;
+      const filtered = `<p class="muted probe-filtered" data-filtered="${log.filtered ?? 0}">${log.filtered ?? 0} of the ${log.scanned} lines were left out: they are the server's failed replies to proofline's own probes and driver housekeeping (commands this server does not support, sent on purpose).</p>`;
       parts.push(
         log.notable.length
           ? `<h3>${esc(m.label)} server log: ${log.notable.length} warning/error/slow line(s) of ${log.scanned}</h3>${filtered}${logLines(log.notable)}`

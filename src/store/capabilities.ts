@@ -45,7 +45,11 @@ export const UNSUPPORTED_BY_SERVER = 'not supported by this server';
 
 const yes: Capability = { supported: true };
 // The server's first sentence says why; the rest is usually advice about field names.
-const firstSentence = (e: unknown): string => redactText(errorMessage(e)).split(/\.\s/)[0]!;
+// FerretDB prefixes errors with its Go call stack ("[msg_create.go:137 handler…] "): not the reason.
+const firstSentence = (e: unknown): string =>
+  redactText(errorMessage(e))
+    .replace(/\[[\w./-]+\.go:\d+[^\]]*\]\s*/g, '')
+    .split(/\.\s/)[0]!;
 const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${firstSentence(e)}` });
 
 async function attempt(fn: () => Promise<Capability | void>, provoked?: string[]): Promise<Capability> {
@@ -62,16 +66,20 @@ const PROBE_SCHEMA = { bsonType: 'object', required: ['n'], properties: { n: { b
 const SYSTEM_DBS = new Set(['admin', 'local', 'config']);
 
 /** The first non-empty user collection on the member, for read-only probes; null when there is none. */
-async function existingCollection(client: MongoClient): Promise<{ db: string; coll: string } | null> {
-  const dbs = (await client.db('admin').admin().listDatabases({ nameOnly: true }).catch(() => ({ databases: [] }))).databases;
+async function existingCollection(client: MongoClient, provoked: string[]): Promise<{ db: string; coll: string } | null> {
+  const failed = (e: unknown) => {
+    provoked.push(redactText(errorMessage(e)));
+    return null;
+  };
+  const dbs = (await client.db('admin').admin().listDatabases({ nameOnly: true }).catch(failed))?.databases ?? [];
   for (const { name } of dbs) {
     if (SYSTEM_DBS.has(name) || name.startsWith('_proofline_probe')) continue;
-    const colls = await client.db(name).listCollections({}, { nameOnly: true }).toArray().catch(() => []);
+    const colls = (await client.db(name).listCollections({}, { nameOnly: true }).toArray().catch(failed)) ?? [];
     for (const { name: coll } of colls) {
       if (coll.startsWith('system.')) continue;
       // It must hold a document: FerretDB evaluates the filter per document, so an empty
       // (or listed but not yet replicated) collection answers [] to any operator.
-      const doc = await client.db(name).collection(coll).findOne({}, { projection: { _id: 1 } }).catch(() => null);
+      const doc = await client.db(name).collection(coll).findOne({}, { projection: { _id: 1 } }).catch(failed);
       if (doc) return { db: name, coll };
     }
   }
@@ -182,7 +190,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
     changeStreams = reason;
     // A query operator probed against a missing collection proves nothing (FerretDB
     // answers an empty result without parsing the filter): query a collection that exists.
-    const target = await existingCollection(client);
+    const target = await existingCollection(client, provoked);
     if (!target) {
       jsonSchemaQuery = { supported: false, detail: 'not probed: no collection to query on this read-only member (none holds a document)' };
       dbHash = { supported: false, detail: 'not probed: no collection to hash on this read-only member' };
