@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type StdioOptions } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -5,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
+import { stringify } from 'yaml';
 import { currentStack, restartReplicaGateway } from '../src/stack/stack.js';
 import { connect } from '../src/store/connection.js';
 
@@ -46,7 +48,8 @@ export async function makeCollectionsVisibleOnReplica(): Promise<void> {
   if (currentStack().kind === 'ferretdb') await restartReplicaGateway();
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Node's promise timer under the name the callers use. */
+export { sleep };
 
 /** Poll until fn returns a truthy value or the deadline passes; returns the value and the time taken. */
 export async function pollUntil<T>(fn: () => Promise<T>, timeoutMs: number, intervalMs = 10): Promise<{ value: T | undefined; elapsedMs: number }> {
@@ -150,5 +153,11 @@ export function weatherExampleCopy(database: string): string {
   cpSync(join(ROOT, 'examples/weather'), dir, { recursive: true });
   const file = join(dir, 'pipeline.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace('database: weather', `database: ${database}`));
+  return file;
+}
+
+/** Write a pipeline config object as the YAML a user would write; returns the file (by default pipeline.yaml in a fresh temp folder). */
+export function writePipelineYaml(raw: unknown, file = join(mkdtempSync(join(tmpdir(), 'pl-pipeline-')), 'pipeline.yaml')): string {
+  writeFileSync(file, stringify(raw));
   return file;
 }

@@ -1,10 +1,9 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { ROOT, freePort, outputPath, pollUntil, spawnCli, stackUris, stopChild, uniqueDb } from '../../helpers.js';
+import { ROOT, freePort, outputPath, pollUntil, spawnCli, stackUris, stopChild, uniqueDb, writePipelineYaml } from '../../helpers.js';
 import { parseDockerfile } from './compose-files.js';
 
 /**
@@ -43,8 +42,7 @@ describe('the Dockerfile HEALTHCHECK', () => {
   it('passes against a running monitor and fails once it stops', async () => {
     const port = await freePort();
     const uris = stackUris();
-    const config = outputPath(`healthcheck-${process.pid}.yaml`);
-    writeFileSync(config, stringify({ name: 'healthcheck', mongodb: { uri: uris.primary, database: uniqueDb('health'), replicas: [] }, checks: { schema: { enabled: false }, quality: { enabled: false }, replication: { enabled: false } } }));
+    const config = writePipelineYaml({ name: 'healthcheck', mongodb: { uri: uris.primary, database: uniqueDb('health'), replicas: [] }, checks: { schema: { enabled: false }, quality: { enabled: false }, replication: { enabled: false } } }, outputPath(`healthcheck-${process.pid}.yaml`));
     monitor = spawnCli(['monitor', '--config', config, '--host', '127.0.0.1', '--port', String(port)], { env: { PROOFLINE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const up = await pollUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) || undefined, 30_000, 200);
     expect(up.value).toBe(true);

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runCli, stackUris } from '../../helpers.js';
+import { runCli, stackUris, writePipelineYaml } from '../../helpers.js';
 
 /** `proofline monitor` refuses bad setups with exit 2 and a message naming the problem, leaving nothing running. */
 
@@ -16,10 +15,8 @@ afterAll(async () => {
 });
 
 function configFile(name: string, monitor: Record<string, unknown>): string {
-  const file = join(dir, `${name}.yaml`);
   const checks = { availability: { interval: '5s' }, schema: { enabled: false }, quality: { enabled: false }, replication: { enabled: false } };
-  writeFileSync(file, stringify({ name, mongodb: { uri: stackUris().primary, database: 'mon_cli_errors' }, checks, monitor }));
-  return file;
+  return writePipelineYaml({ name, mongodb: { uri: stackUris().primary, database: 'mon_cli_errors' }, checks, monitor }, join(dir, `${name}.yaml`));
 }
 
 describe('proofline monitor usage errors', () => {

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { setReplicationPaused } from '../../../src/stack/stack.js';
-import { pollUntil, primaryClient, spawnCli, stackUris, uniqueDb } from '../../helpers.js';
+import { pollUntil, primaryClient, spawnCli, stackUris, uniqueDb, writePipelineYaml } from '../../helpers.js';
 import { monitorConfig, prepareReplication } from './monitor-helpers.js';
 
 /**
@@ -49,9 +48,7 @@ async function writeConfig(name: string, replication: Record<string, unknown>, m
     monitor: { port: 0, ...monitor },
   };
   await prepareReplication(monitorConfig({ database: db }));
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, stringify(raw));
-  return { file, db };
+  return { file: writePipelineYaml(raw, join(dir, `${name}.yaml`)), db };
 }
 
 async function historyOf(db: string): Promise<{ check: string; status: string; interrupted?: string; at: Date }[]> {

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { loadConfig } from '../../../src/config/load.js';
 import { runChecks } from '../../../src/checks/run.js';
-import { ROOT, makeCollectionsVisibleOnReplica, outputPath, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.js';
+import { ROOT, makeCollectionsVisibleOnReplica, outputPath, primaryClient, runCli, stackUris, uniqueDb, writePipelineYaml } from '../../helpers.js';
 
 /**
  * The weather example, synced for real into a database of its own on the local stack,
@@ -50,8 +50,7 @@ export async function makeReportFixture(name: string, extra: { replicas?: string
       quality: { rules: [{ type: 'null_rate', collection: 'hourly_measurements', field: 'temperature_c', max: 0.5 }] },
     },
   };
-  const config = join(dir, 'pipeline.yaml');
-  writeFileSync(config, stringify(pipeline));
+  const config = writePipelineYaml(pipeline, join(dir, 'pipeline.yaml'));
 
   const sync = await runCli(['sync', '--config', config], { env: { MONGODB_URI: undefined, MONGODB_REPLICA_URIS: undefined } });
   if (sync.code !== 0) throw new Error(`the weather sync failed (${sync.code}): ${sync.stderr}`);

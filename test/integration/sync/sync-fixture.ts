@@ -1,9 +1,8 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { parseConfig, type PipelineConfig } from '../../../src/config/load.js';
-import { stackUris, uniqueDb } from '../../helpers.js';
+import { stackUris, uniqueDb, writePipelineYaml } from '../../helpers.js';
 
 /** A scratch pipeline over the `files` source: JSONL observations, a small target schema. */
 
@@ -63,11 +62,7 @@ export function fixture(prefix: string): Fixture {
     database,
     writeFile: (name, rows) => writeFileSync(join(dir, 'data', name), rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n'),
     config: (stream) => parseConfig(raw(stream), join(dir, 'pipeline.yaml'), {}),
-    configFile: (stream) => {
-      const file = join(dir, 'pipeline.yaml');
-      writeFileSync(file, stringify(raw(stream)));
-      return file;
-    },
+    configFile: (stream) => writePipelineYaml(raw(stream), join(dir, 'pipeline.yaml')),
   };
 }
 

@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { parseConfig, type PipelineConfig } from '../../../../src/config/load.js';
-import { ROOT, stackUris } from '../../../helpers.js';
+import { ROOT, stackUris, writePipelineYaml } from '../../../helpers.js';
 
 /** Pipeline configs for the check tests, pointing at this engineer's private stack. */
 
@@ -32,8 +29,5 @@ export function config(database: string, checks: Record<string, unknown> = {}, m
 
 /** The same, written to a temp YAML file for the CLI. */
 export function configFile(database: string, checks: Record<string, unknown> = {}, mongodb: Record<string, unknown> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'proofline-check-'));
-  const file = join(dir, 'pipeline.yaml');
-  writeFileSync(file, stringify(rawConfig(database, checks, mongodb)));
-  return file;
+  return writePipelineYaml(rawConfig(database, checks, mongodb));
 }
