@@ -1,11 +1,13 @@
+import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
 import { redactText } from '../common/redact.js';
 import type { StreamCounts } from '../sync/stream-target.js';
 
 /**
  * `_proofline_runs`: one document per sync run (shape in docs/sync.md). Inserted with
- * status `running` when the run starts, so a run whose process was killed stays visible
- * as `running` with no `finishedAt`; completed with counts and status at the end.
+ * status `running` when the run starts and completed with counts and status at the end.
+ * A run whose process was killed keeps `running` until the next sync of the pipeline on
+ * the same host sees that its process is gone and marks it `abandoned`.
  */
 
 export const RUNS_COLLECTION = '_proofline_runs';
@@ -29,7 +31,37 @@ export async function recordRunStart(db: Db, run: { runId: string; pipeline: str
     requestedStreams: run.streams,
     streams: [],
     pid: process.pid,
+    host: hostname(),
   });
+}
+
+function processGone(pid: unknown): boolean {
+  if (typeof pid !== 'number') return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Runs of this pipeline still `running` whose process on this host no longer exists were
+ * killed or crashed: say so, instead of leaving them running forever in dashboards.
+ * Their data is consistent (state is only saved after a flush); the new run resumes.
+ * Runs started on other hosts cannot be judged from here and are left alone.
+ */
+export async function markAbandonedRuns(db: Db, pipeline: string, now = new Date()): Promise<string[]> {
+  const coll = db.collection(RUNS_COLLECTION);
+  const stale = await coll.find({ pipeline, status: 'running', host: hostname() }, { projection: { _id: 1, pid: 1 } }).toArray();
+  const gone = stale.filter((r) => processGone(r.pid));
+  for (const r of gone) {
+    await coll.updateOne(
+      { _id: r._id, status: 'running' },
+      { $set: { status: 'abandoned', abandonedAt: now, error: `process ${String(r.pid)} on ${hostname()} ended without finishing this run (killed or crashed); the next run resumed from the last saved state` } },
+    );
+  }
+  return gone.map((r) => String(r._id));
 }
 
 export async function recordRunEnd(db: Db, runId: string, end: { status: string; finishedAt: Date; streams: RunStreamDoc[]; error?: string }): Promise<void> {

@@ -10,7 +10,7 @@ import { sourceConnector } from '../sources/registry.js';
 import { capabilitiesOf, renameDropTargetOf, type Capabilities } from '../store/capabilities.js';
 import { withClient } from '../store/connection.js';
 import { ensureCollections } from '../store/collection-setup.js';
-import { recordRunEnd, recordRunStart, RUNS_COLLECTION, type RunStreamDoc } from '../store/run-store.js';
+import { markAbandonedRuns, recordRunEnd, recordRunStart, RUNS_COLLECTION, type RunStreamDoc } from '../store/run-store.js';
 import { loadStreamState, saveStreamState, STATE_COLLECTION } from '../store/state-store.js';
 import { SyncCore } from './core.js';
 import { targetOf } from './targets.js';
@@ -162,6 +162,8 @@ export async function runSync(config: PipelineConfig, options: RunSyncOptions = 
       const caps = await capabilitiesOf(client);
       const rename = await renameDropTargetOf(client);
       await ensureCollections(db, [RUNS_COLLECTION, STATE_COLLECTION, config.checks.replication.marker_collection]);
+      const abandoned = await markAbandonedRuns(db, config.name, startedAt);
+      if (abandoned.length) log.warn({ runs: abandoned }, `marked ${abandoned.length} earlier run(s) abandoned: their process is gone`);
       await recordRunStart(db, { runId, pipeline: config.name, startedAt, streams: streams.map((s) => s.name) });
       log.info({ run_id: runId, streams: streams.map((s) => s.name) }, 'sync started');
       const reports: StreamReport[] = [];

@@ -64,5 +64,9 @@ describe('kill -9 between batches, then rerun', () => {
     expect(s.rejected).toBe(1);
     expect(await contentOf(f.database)).toEqual(expected);
     expect(await scratch.client.db(f.database).collection('obs_rejects').countDocuments()).toBe(1);
+    // The rerun saw the killed run's process gone and said so.
+    const afterRerun = await scratch.client.db(f.database).collection('_proofline_runs').findOne({ _id: killedRun!._id });
+    expect(afterRerun).toMatchObject({ status: 'abandoned' });
+    expect(afterRerun!.error).toMatch(/ended without finishing this run/);
   });
 });
