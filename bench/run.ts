@@ -32,7 +32,7 @@ const extra = named.length ? args.filter((a) => !named.includes(a)) : [];
 let failed = 0;
 for (const name of selected) {
   process.stdout.write(`\n=== bench: ${name} ===\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(DIR, `${name}.ts`), ...extra], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(DIR, `${name}.ts`), ...extra], { stdio: 'inherit' });
   if (r.status !== 0) {
     failed += 1;
     process.stdout.write(`bench ${name} exited with ${r.status ?? r.signal}\n`);
