@@ -6,7 +6,7 @@
 const URI_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^@/\s]+)@/gi;
 const SECRET_QUERY_PARAMS = /([?&](?:password|pwd|authMechanismProperties|tlsCertificateKeyFilePassword|token|apikey|api_key|secret)=)[^&\s]*/gi;
 
-/** `mongodb://user:secret@host/db?password=x` → `mongodb://***@host/db?password=***`. */
+/** `mongodb://user:pass@host/db?password=x` → `mongodb://***@host/db?password=***`. */
 export function redactUri(uri: string): string {
   return uri.replace(URI_CREDENTIALS, '$1***@').replace(SECRET_QUERY_PARAMS, '$1***');
 }
