@@ -24,13 +24,14 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  registerStackCommand(program);
+  // In the order of the data flow, as `proofline --help` lists them.
+  registerSyncCommand(program);
+  registerCheckCommand(program);
+  registerMonitorCommand(program);
+  registerReportCommand(program);
   registerSourceCommand(program);
   registerDestinationCommand(program);
-  registerMonitorCommand(program);
-  registerCheckCommand(program);
-  registerReportCommand(program);
-  registerSyncCommand(program);
+  registerStackCommand(program);
   return program;
 }
 
