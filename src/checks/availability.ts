@@ -3,7 +3,8 @@ import type { PipelineConfig } from '../config/load.js';
 import type { Logger } from '../common/logger.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding, type Endpoint } from './endpoints.js';
+import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
+import { askOverNetwork, resolveTopology } from './topology-probe.js';
 import { elapsedMs, summarize } from './stats.js';
 
 /**
@@ -63,11 +64,11 @@ async function measureReads(db: Db, collection: string, samples: number, lat: La
   }
 }
 
-async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: PipelineConfig, ctx: CheckContext): Promise<Latencies> {
+async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: PipelineConfig, ctx: CheckContext, knownFailure?: Connected): Promise<Latencies> {
   const cfg = config.checks.availability;
   const labels = { endpoint: endpoint.label, host: endpoint.host, role: endpoint.role };
   const lat: Latencies = {};
-  const conn = await tryConnect(endpoint, config);
+  const conn = knownFailure ?? (await tryConnect(endpoint, config));
   if (!conn.ok) {
     b.measure('endpoint_up', 0, { labels });
     unreachableFinding(b, endpoint, conn.error, labels);
@@ -111,12 +112,17 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
 
 export async function checkAvailability(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
   const b = new ResultBuilder('availability');
-  const endpoints = endpointsOf(config);
+  // Behind a mongos every shard's members are measured too (src/checks/topology.ts).
+  const topology = await resolveTopology(config, askOverNetwork(config));
+  const endpoints = topology.groups.flatMap((g) => [g.primary, ...g.replicas]);
+  for (const note of topology.notes) b.finding(CheckStatus.WARN, note);
   const latencies: Record<string, Latencies> = {};
   b.evidence.errors = {};
-  b.evidence.endpoints = endpoints.map(({ label, role, host }) => ({ label, role, host }));
+  b.evidence.topology = topology.kind;
+  b.evidence.endpoints = endpoints.map(({ label, role, host, shard }) => ({ label, role, host, ...(shard ? { shard } : {}) }));
   for (const endpoint of endpoints) {
-    latencies[endpoint.label] = await checkEndpoint(b, endpoint, config, ctx);
+    const known: Connected | undefined = endpoint === topology.groups[0]!.primary && topology.primaryError ? { ok: false, error: topology.primaryError, connectMs: 0 } : undefined;
+    latencies[endpoint.label] = await checkEndpoint(b, endpoint, config, ctx, known);
     ctx.logger?.debug({ endpoint: endpoint.label }, 'availability measured');
   }
   b.evidence.latencies_ms = latencies;

@@ -17,6 +17,8 @@ export interface Endpoint {
   role: 'primary' | 'replica';
   host: string;
   uri: string;
+  /** The shard this member belongs to, on a sharded cluster (src/checks/topology.ts). */
+  shard?: string;
 }
 
 export function endpointsOf(config: PipelineConfig): Endpoint[] {

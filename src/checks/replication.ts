@@ -4,7 +4,8 @@ import type { PipelineConfig } from '../config/load.js';
 import { capabilitiesFor } from './server-capabilities.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding, type Endpoint } from './endpoints.js';
+import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
+import { askOverNetwork, resolveTopology } from './topology-probe.js';
 import type { CheckContext } from './availability.js';
 import { elapsedMs, summarize } from './stats.js';
 import { formatMs, parseDuration } from './duration.js';
@@ -189,18 +190,13 @@ async function divergence(b: ResultBuilder, primary: MongoClient, replicas: Memb
   }
 }
 
-export async function checkReplication(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+/** One replica set: markers, server lag, update visibility and divergence, from its primary to its replicas. */
+async function measureReplicaSet(b: ResultBuilder, primaryEndpoint: Endpoint, replicaEndpoints: Endpoint[], config: PipelineConfig, ctx: CheckContext, knownFailure?: Connected): Promise<void> {
   const cfg = config.checks.replication;
-  const b = new ResultBuilder('replication');
-  const [primaryEndpoint, ...replicaEndpoints] = endpointsOf(config);
-  if (replicaEndpoints.length === 0) {
-    b.finding(CheckStatus.UNSUPPORTED, 'no replica configured (mongodb.replicas): nothing to measure replication against');
-    return b.build(() => 'no replica configured');
-  }
-  const p = await tryConnect(primaryEndpoint!, config);
+  const p = knownFailure ?? (await tryConnect(primaryEndpoint, config));
   if (!p.ok) {
-    unreachableFinding(b, primaryEndpoint!, p.error, { endpoint: 'primary' });
-    return b.build(() => `cannot measure replication: primary unreachable [${p.error.code}]`);
+    unreachableFinding(b, primaryEndpoint, p.error, { endpoint: primaryEndpoint.label });
+    return;
   }
   const members: Member[] = [];
   try {
@@ -218,8 +214,8 @@ export async function checkReplication(config: PipelineConfig, ctx: CheckContext
     const ready = await visibleOn(b, members, dbName, cfg.marker_collection, 'replication markers');
     await markers(b, p.client, ready, config, ctx);
 
-    const caps = await capabilitiesFor(p.client, config.mongodb.uri);
-    const lag = await serverLag(p.client, caps, config.mongodb.postgres_url);
+    const caps = await capabilitiesFor(p.client, primaryEndpoint.uri);
+    const lag = await serverLag(p.client, caps, primaryEndpoint.shard ? undefined : config.mongodb.postgres_url);
     b.evidence.server_lag = lag;
     if (!lag.supported) b.finding(CheckStatus.UNSUPPORTED, lag.note);
     for (const m of lag.members) {
@@ -236,7 +232,26 @@ export async function checkReplication(config: PipelineConfig, ctx: CheckContext
     await p.client.close().catch(() => undefined);
     await Promise.all(members.map((m) => m.client.close().catch(() => undefined)));
   }
+}
+
+export async function checkReplication(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+  const b = new ResultBuilder('replication');
+  // One group for the configured deployment; behind a mongos, one more per shard replica set.
+  const topology = await resolveTopology(config, askOverNetwork(config));
+  for (const note of topology.notes) b.finding(CheckStatus.WARN, note);
+  const groups = topology.groups.filter((g) => g.replicas.length > 0);
+  if (groups.length === 0) {
+    b.finding(CheckStatus.UNSUPPORTED, 'no replica configured (mongodb.replicas): nothing to measure replication against');
+    return b.build(() => 'no replica configured');
+  }
+  for (const g of groups) {
+    const known: Connected | undefined = g === topology.groups[0] && topology.primaryError ? { ok: false, error: topology.primaryError, connectMs: 0 } : undefined;
+    await measureReplicaSet(b, g.primary, g.replicas, config, ctx, known);
+  }
+  const replicaEndpoints = groups.flatMap((g) => g.replicas);
   return b.build((status) => {
+    const unreachable = groups.find((g) => b.findings.some((f) => f.labels?.endpoint === g.primary.label && f.labels?.code));
+    if (unreachable && groups.length === 1) return `cannot measure replication: primary unreachable [${b.findings.find((f) => f.labels?.endpoint === unreachable.primary.label)?.labels?.code}]`;
     const parts = replicaEndpoints.map((e) => {
       const p95 = b.measurements[`lag_ms_p95[${e.label}]`]?.value;
       return `${e.label} lag p95 ${p95 == null ? 'n/a' : `${p95} ms`}`;

@@ -6,6 +6,11 @@ export interface MongoConfig {
   database: string;
   /** Each replica to check, as its own URI (DocumentDB: instance endpoints). MONGODB_REPLICA_URIS (comma-separated) overrides. */
   replicas: string[];
+  /**
+   * Also measure the members the primary's `hello` lists (a replica set's members, a
+   * DocumentDB cluster's instances), each read directly, beside `replicas`.
+   */
+  discover_members: boolean;
   /** Optional PostgreSQL URL of the primary behind FerretDB, to read pg_stat_replication. PROOFLINE_POSTGRES_URL overrides. */
   postgres_url?: string;
   /** Connect / server-selection timeout. */
@@ -22,6 +27,7 @@ export const mongodbSchema = {
     uri: { type: 'string', pattern: '^mongodb(\\+srv)?://', description: 'a mongodb:// or mongodb+srv:// URI' },
     database: { type: 'string', minLength: 1, pattern: '^[^/\\\\. "$]+$' },
     replicas: { type: 'array', items: { type: 'string', pattern: '^mongodb(\\+srv)?://' }, default: [] },
+    discover_members: { type: 'boolean', default: false },
     postgres_url: { type: 'string', pattern: '^postgres(ql)?://' },
     timeout_ms: { type: 'integer', minimum: 100, maximum: 600000, default: 5000 },
     options: { type: 'object', default: {} },
