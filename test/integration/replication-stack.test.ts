@@ -26,13 +26,13 @@ describe('local replicated stack', () => {
     await replica?.close();
   });
 
-  it('makes a document written on the primary readable on the replica within a bounded wait', async () => {
+  it('makes a document written on the primary readable on the replica', async () => {
     const _id = `w-${Date.now()}`;
     await primary.db(dbName).collection<{ _id: string; v: number }>('docs').insertOne({ _id, v: 1 });
     const { value, elapsedMs } = await pollUntil(() => replica.db(dbName).collection<{ _id: string; v: number }>('docs').findOne({ _id }), 10_000);
+    // The delay is printed for a person; it is measured in bench/, not asserted here.
     console.log(`replication delay primary -> replica: ${elapsedMs.toFixed(1)} ms`);
     expect(value?.v).toBe(1);
-    expect(elapsedMs).toBeLessThan(10_000);
   });
 
   it('keeps the old value on the replica while replication is paused, and converges after resume', async () => {
@@ -55,10 +55,9 @@ describe('local replicated stack', () => {
     expect(value?.v).toBe(2);
   });
 
-  it('gives a clear, fast error when the replica is stopped, and recovers when it starts again', async () => {
+  it('gives a clear error when the replica is stopped, and recovers when it starts again', async () => {
     await stopReplica();
     try {
-      const started = performance.now();
       const error = await connect(stackUris().replicas[0]!, { timeoutMs: 2_000 }).then(
         (c) => {
           void c.close();
@@ -66,11 +65,9 @@ describe('local replicated stack', () => {
         },
         (e: unknown) => e,
       );
-      const elapsed = performance.now() - started;
       expect(error).toBeInstanceOf(ProoflineError);
       expect((error as ProoflineError).code).toBe('CONNECTION_REFUSED');
       expect((error as ProoflineError).message).toMatch(/connection refused by 127\.0\.0\.1:\d+/);
-      expect(elapsed).toBeLessThan(10_000);
     } finally {
       await startReplica();
     }

@@ -103,12 +103,10 @@ describe('airbyte source: a connector process', () => {
   });
 
   it('a connector that never ends is killed after timeout_ms with a clear message', async () => {
-    const started = Date.now();
     const r = await read({ records: 2, state_every: 1, behaviour: 'hang' }, { timeout_ms: 1500 });
     expect(r.records).toHaveLength(2);
     expect(r.states).toHaveLength(2);
     expect(r.error).toMatchObject({ code: 'CONNECTOR_TIMEOUT' });
     expect(r.error?.message).toBe('connector fake-source.mjs read did not finish within 1500 ms and was killed');
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
