@@ -13,10 +13,11 @@ import { registerSyncCommand } from './sync.js';
 /**
  * The CLI is a thin shell over the library: each command file parses its flags and
  * calls one library function. Exit codes (DESIGN.md): 0 success, 1 a check or sync fell
- * short of its thresholds, 2 bad usage or bad configuration.
+ * short of its thresholds, 2 bad usage or bad configuration, 3 (sync) a stream was
+ * skipped because another run holds its lease ("already running").
  */
 
-export const EXIT = Object.freeze({ OK: 0, SHORT: 1, USAGE: 2 } as const);
+export const EXIT = Object.freeze({ OK: 0, SHORT: 1, USAGE: 2, ALREADY_RUNNING: 3 } as const);
 
 export function buildProgram(): Command {
   const program = new Command('proofline')

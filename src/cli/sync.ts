@@ -6,10 +6,11 @@ import { runSync, type SyncReport } from '../sync/run-sync.js';
 import { renderSummary, toJson } from '../sync/summary.js';
 
 /**
- * `proofline sync --config F [--stream NAME]... [--json]`: run the pipeline's streams.
- * Progress on stderr (a bar on a TTY, plain lines otherwise), the summary on stdout.
- * Exit 0 ok; 1 when a stream failed, the run was interrupted or a stream rejected more
- * than its max_reject_rate; 2 bad config or usage.
+ * `proofline sync --config F [--stream NAME]... [--json] [--wait-for-lease D]`: run the
+ * pipeline's streams. Progress on stderr (a bar on a TTY, plain lines otherwise), the
+ * summary on stdout. Exit 0 ok; 1 when a stream failed, the run was interrupted or a
+ * stream rejected more than its max_reject_rate; 2 bad config or usage; 3 when a stream
+ * was skipped because another run holds its lease (and no stream failed).
  */
 
 function progressReporter(json: boolean): { onProgress: (p: { stream: string; read: number }) => void; stop: () => void } {
@@ -45,9 +46,12 @@ function progressReporter(json: boolean): { onProgress: (p: { stream: string; re
   };
 }
 
+export const EXIT_ALREADY_RUNNING = 3;
+
 export function exitCodeOf(report: SyncReport): number {
-  if (report.status !== 'succeeded') return 1;
-  return report.streams.some((s) => s.status === 'failed' || s.rejectRateExceeded) ? 1 : 0;
+  if (report.status !== 'succeeded' && report.status !== 'skipped') return 1;
+  if (report.streams.some((s) => s.status === 'failed' || s.rejectRateExceeded)) return 1;
+  return report.streams.some((s) => s.status === 'already_running') ? EXIT_ALREADY_RUNNING : 0;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -57,7 +61,8 @@ export function registerSyncCommand(program: Command): void {
     .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
     .option('-s, --stream <name...>', 'only these streams (repeatable)')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { config: string; stream?: string[]; json?: boolean }) => {
+    .option('--wait-for-lease <duration>', 'wait this long (e.g. 30s, 10m) for a stream another run is writing, instead of exiting 3 at once (config: lease.wait)')
+    .action(async (opts: { config: string; stream?: string[]; json?: boolean; waitForLease?: string }) => {
       quietOnTerminal();
       const config = loadConfig(opts.config);
       const controller = new AbortController();
@@ -67,7 +72,7 @@ export function registerSyncCommand(program: Command): void {
       const progress = progressReporter(Boolean(opts.json));
       let report: SyncReport;
       try {
-        report = await runSync(config, { ...(opts.stream ? { streams: opts.stream } : {}), logger: logger(), signal: controller.signal, onProgress: progress.onProgress });
+        report = await runSync(config, { ...(opts.stream ? { streams: opts.stream } : {}), ...(opts.waitForLease ? { leaseWait: opts.waitForLease } : {}), logger: logger(), signal: controller.signal, onProgress: progress.onProgress });
       } finally {
         progress.stop();
         process.off('SIGINT', stopOnSignal);

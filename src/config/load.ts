@@ -8,6 +8,7 @@ import { mongodbSchema, type MongoConfig } from './mongodb.js';
 import { streamsSchema, validateStreams, type StreamConfig } from './streams.js';
 import { checksSchema, type ChecksConfig } from './checks.js';
 import { monitorSchema, type MonitorConfig } from './monitor.js';
+import { leaseSchema, type LeaseConfig } from './lease.js';
 
 /**
  * The pipeline config: one YAML file, validated against one JSON Schema composed of
@@ -22,6 +23,9 @@ export interface PipelineConfig {
   streams: StreamConfig[];
   checks: ChecksConfig;
   monitor: MonitorConfig;
+  lease: LeaseConfig;
+  /** How many streams of a run may run at once (streams that share a collection never do). */
+  concurrency: number;
   /** Folder of the config file: relative paths in the config resolve against it. */
   baseDir: string;
   /** The file it came from, for messages. */
@@ -39,6 +43,8 @@ export const pipelineSchema = {
     streams: streamsSchema,
     checks: checksSchema,
     monitor: monitorSchema,
+    lease: leaseSchema,
+    concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 1 },
   },
 } as const;
 

@@ -12,19 +12,24 @@ import { withClient } from '../store/connection.js';
 import { ensureCollections } from '../store/collection-setup.js';
 import { markAbandonedRuns, recordRunEnd, recordRunStart, RUNS_COLLECTION, type RunStreamDoc } from '../store/run-store.js';
 import { loadStreamState, saveStreamState, STATE_COLLECTION } from '../store/state-store.js';
+import { acquireLease, currentOwner, describeHolder, leaseKey, LEASES_COLLECTION } from '../store/lease.js';
+import { leaseTimings } from '../config/lease.js';
 import { SyncCore } from './core.js';
+import { runPool } from './stream-pool.js';
 import { targetOf } from './targets.js';
 
 /**
  * `runSync`: the sources of the config wired into the engine core, one stream after the
- * other, with state from and to `_proofline_state` and the run recorded in
- * `_proofline_runs`. This is what `proofline sync`, the monitor's schedules and the
- * report's history use.
+ * other (or `concurrency` at a time, never two into one collection), with state from and
+ * to `_proofline_state` and the run recorded in `_proofline_runs`. Each stream is written
+ * under a lease (`_proofline_leases`), so two runs of the same pipeline stream never both
+ * write. This is what `proofline sync`, the monitor's schedules and the report's history use.
  */
 
 /** What `_proofline_runs` records for a stream, with the statuses a sync can end a stream in. */
 export interface StreamReport extends RunStreamDoc {
-  status: 'succeeded' | 'failed';
+  /** already_running: another run holds the stream's lease; nothing was read or written. */
+  status: 'succeeded' | 'failed' | 'already_running';
   /** rejected / read exceeded the stream's max_reject_rate. */
   rejectRateExceeded?: boolean;
 }
@@ -34,7 +39,8 @@ export interface SyncReport {
   pipeline: string;
   startedAt: string;
   finishedAt: string;
-  status: 'succeeded' | 'failed' | 'interrupted';
+  /** skipped: every stream was already running in another run. */
+  status: 'succeeded' | 'failed' | 'interrupted' | 'skipped';
   streams: StreamReport[];
 }
 
@@ -43,6 +49,8 @@ export interface RunSyncOptions {
   logger?: Logger;
   signal?: AbortSignal;
   onProgress?: (p: { stream: string; read: number }) => void;
+  /** Overrides the config's lease.wait (`--wait-for-lease`), a duration such as 30s. */
+  leaseWait?: string;
 }
 
 export function newRunId(now = new Date()): string {
@@ -86,9 +94,48 @@ interface StreamRunContext {
   renameDropTarget: boolean;
   log: Logger;
   options: RunSyncOptions;
+  lease: { ttlMs: number; waitMs: number };
 }
 
-async function syncStream(s: StreamConfig, c: StreamRunContext): Promise<{ report: StreamReport; interrupted: boolean }> {
+const ZERO_COUNTS = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejectedByKind: {} };
+
+/** The stream under its lease: only the lease holder reads and writes. */
+async function syncStreamLeased(s: StreamConfig, c: StreamRunContext): Promise<{ report: StreamReport; interrupted: boolean }> {
+  const started = performance.now();
+  const log = c.log.child({ stream: s.name });
+  const got = await acquireLease(c.db, leaseKey(c.config.name, s.name), currentOwner(c.runId), {
+    ...c.lease,
+    ...(c.options.signal ? { signal: c.options.signal } : {}),
+    onWait: (holder) => log.info({ event: 'lease_wait', owner: holder.owner }, `stream ${s.name}: waiting up to ${c.lease.waitMs} ms, ${describeHolder(holder)}`),
+  });
+  if (!got.acquired) {
+    const error = `stream ${s.name}: ${describeHolder(got.holder)}`;
+    log.warn({ event: 'lease_held', owner: got.holder.owner, since: got.holder.acquiredAt }, error);
+    const report: StreamReport = { stream: s.name, collection: s.destination.collection, ...ZERO_COUNTS, status: 'already_running', error, durationMs: Math.round(performance.now() - started) };
+    return { report, interrupted: Boolean(c.options.signal?.aborted) };
+  }
+  if (got.lease.doc.tookOverFrom) log.warn({ event: 'lease_takeover', from: got.lease.doc.tookOverFrom }, `stream ${s.name}: took over the expired lease of run ${got.lease.doc.tookOverFrom.runId}`);
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  c.options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (c.options.signal?.aborted) stop.abort();
+  let lostReason: string | undefined;
+  got.lease.keepAlive((reason) => {
+    lostReason = reason;
+    log.error({ event: 'lease_lost' }, reason);
+    stop.abort();
+  });
+  try {
+    const r = await syncStream(s, { ...c, options: { ...c.options, signal: stop.signal } }, () => lostReason);
+    if (lostReason) return { report: { ...r.report, status: 'failed', error: lostReason }, interrupted: false };
+    return r;
+  } finally {
+    c.options.signal?.removeEventListener('abort', onAbort);
+    if (!lostReason) await got.lease.release().catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'lease not released; it expires by itself'));
+  }
+}
+
+async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () => string | undefined): Promise<{ report: StreamReport; interrupted: boolean }> {
   const started = performance.now();
   const log = c.log.child({ stream: s.name });
   const catalog = await catalogFor(s, c.config, log, c.options.signal);
@@ -106,6 +153,9 @@ async function syncStream(s: StreamConfig, c: StreamRunContext): Promise<{ repor
     ...(flushDelay > 0 ? { flushDelayMs: flushDelay } : {}),
     ...(c.options.onProgress ? { onProgress: c.options.onProgress } : {}),
     onStateCommitted: async (state) => {
+      // A run that lost its lease must not overwrite the state of the run that took over.
+      const lost = leaseLost();
+      if (lost) throw new Error(lost);
       const body = state.stream?.stream_state ?? state.data;
       if (incremental && body) await saveStreamState(c.db, c.config.name, s.name, body, c.runId);
     },
@@ -124,7 +174,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext): Promise<{ repor
     const messages = connector.read(sourceConfig, catalog, state, { baseDir: c.config.baseDir, logger: log, ...(c.options.signal ? { signal: c.options.signal } : {}) });
     interrupted = (await core.consume(messages, c.options.signal)) === 'interrupted';
     if (interrupted) {
-      await core.flushAll();
+      if (!leaseLost()) await core.flushAll();
       await core.abort();
     } else {
       await core.finish();
@@ -132,10 +182,10 @@ async function syncStream(s: StreamConfig, c: StreamRunContext): Promise<{ repor
   } catch (e) {
     error = redactText(errorMessage(e));
     log.error({ err: e }, `stream ${s.name} failed: ${error}`);
-    await core.flushAll().catch(() => undefined);
+    if (!leaseLost()) await core.flushAll().catch(() => undefined);
     await core.abort().catch(() => undefined);
   }
-  const counts = core.counts()[0]?.counts ?? { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejectedByKind: {} };
+  const counts = core.counts()[0]?.counts ?? ZERO_COUNTS;
   if (core.unknownRecords) log.warn({ records: core.unknownRecords }, 'records for other streams of the source were ignored');
   const rejectRateExceeded = s.max_reject_rate !== undefined && counts.read > 0 && counts.rejected / counts.read > s.max_reject_rate;
   const report: StreamReport = {
@@ -155,32 +205,38 @@ export async function runSync(config: PipelineConfig, options: RunSyncOptions = 
   const streams = selectStreams(config, options.streams);
   const startedAt = new Date();
   const runId = newRunId(startedAt);
+  const lease = leaseTimings(config.lease, options.leaseWait);
   return withClient(
     config.mongodb.uri,
     async (client) => {
       const db = client.db(config.mongodb.database);
       const caps = await capabilitiesOf(client);
       const rename = await renameDropTargetOf(client);
-      await ensureCollections(db, [RUNS_COLLECTION, STATE_COLLECTION, config.checks.replication.marker_collection]);
+      await ensureCollections(db, [RUNS_COLLECTION, STATE_COLLECTION, config.checks.replication.marker_collection, LEASES_COLLECTION]);
       const abandoned = await markAbandonedRuns(db, config.name, startedAt);
       if (abandoned.length) log.warn({ runs: abandoned }, `marked ${abandoned.length} earlier run(s) abandoned: their process is gone`);
       await recordRunStart(db, { runId, pipeline: config.name, startedAt, streams: streams.map((s) => s.name) });
       log.info({ run_id: runId, streams: streams.map((s) => s.name) }, 'sync started');
-      const reports: StreamReport[] = [];
-      let interrupted = false;
-      for (const s of streams) {
-        if (options.signal?.aborted) {
-          interrupted = true;
-          break;
-        }
-        const r = await syncStream(s, { db, config, runId, caps, renameDropTarget: rename.supported, log, options });
-        reports.push(r.report);
-        if (r.interrupted) {
-          interrupted = true;
-          break;
-        }
-      }
-      const status: SyncReport['status'] = interrupted ? 'interrupted' : reports.some((r) => r.status === 'failed') ? 'failed' : 'succeeded';
+      const context: StreamRunContext = { db, config, runId, caps, renameDropTarget: rename.supported, log, options, lease };
+      const items = streams.map((s) => ({ key: s.destination.collection, stream: s }));
+      const results = await runPool(
+        items,
+        config.concurrency ?? 1,
+        async ({ stream }) => {
+          const r = await syncStreamLeased(stream, context);
+          return { result: r.report, stop: r.interrupted };
+        },
+        () => Boolean(options.signal?.aborted),
+      );
+      const reports: StreamReport[] = results;
+      const interrupted = Boolean(options.signal?.aborted) || reports.length < streams.length;
+      const status: SyncReport['status'] = interrupted
+        ? 'interrupted'
+        : reports.some((r) => r.status === 'failed')
+          ? 'failed'
+          : reports.length > 0 && reports.every((r) => r.status === 'already_running')
+            ? 'skipped'
+            : 'succeeded';
       const finishedAt = new Date();
       await recordRunEnd(db, runId, { status, finishedAt, streams: reports });
       log.info({ run_id: runId, status }, 'sync finished');

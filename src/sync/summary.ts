@@ -20,7 +20,7 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
   for (const s of report.streams) {
-    const status = s.status === 'failed' ? c.red(`failed: ${s.error ?? ''}`) : s.rejectRateExceeded ? c.yellow('too many rejects') : c.green('ok');
+    const status = s.status === 'failed' ? c.red(`failed: ${s.error ?? ''}`) : s.status === 'already_running' ? c.yellow(s.error ?? 'already running') : s.rejectRateExceeded ? c.yellow('too many rejects') : c.green('ok');
     table.push([s.stream, s.collection, s.read, s.inserted, s.updated, s.unchanged, s.rejected ? c.yellow(String(s.rejected)) : 0, kinds(s), status]);
   }
   const t = report.streams.reduce((a, s) => ({ read: a.read + s.read, inserted: a.inserted + s.inserted, updated: a.updated + s.updated, unchanged: a.unchanged + s.unchanged, rejected: a.rejected + s.rejected }), {
@@ -33,7 +33,7 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
   table.push([c.bold('total'), '', t.read, t.inserted, t.updated, t.unchanged, t.rejected, '', '']);
   const ok = report.streams.every(balanced);
   const identity = ok ? c.green('read = inserted + updated + unchanged + rejected: holds for every stream') : c.red('read ≠ inserted + updated + unchanged + rejected: records unaccounted for');
-  const status = report.status === 'succeeded' ? c.green(report.status) : c.red(report.status);
+  const status = report.status === 'succeeded' ? c.green(report.status) : report.status === 'skipped' ? c.yellow(report.status) : c.red(report.status);
   return `run ${report.runId} (${report.pipeline}): ${status}\n${table.toString()}\n${identity}\n`;
 }
 
