@@ -60,16 +60,20 @@ function wuRows(st: WuStation, date: string, rnd: () => number): string[][] {
   let accum = 0;
   const rainy = rnd() < 0.5;
   while (t < end) {
-    const hourOfDay = t.hour + t.minute / 60;
+    // Weather follows the sun, not the clock: the cycle runs on UTC (≈ solar time at 3° E),
+    // like the InfoClimat samples, so the two sources agree once their times are in UTC.
+    const utc = t.toUTC();
+    const hourOfDay = utc.hour + utc.minute / 60;
     const diurnal = Math.sin(((hourOfDay - 9) / 24) * 2 * Math.PI);
     const tempF = st.baseF + 6 * diurnal + (rnd() - 0.5) * 0.8;
     const spread = 2 + 3 * Math.max(0, diurnal) + rnd();
     const dewF = tempF - spread;
-    const humidity = Math.min(99, Math.round(100 - spread * 2.6));
+    // Humidity and pressure in the ranges the InfoClimat samples use: both sources describe the same region.
+    const humidity = Math.min(99, Math.round(95 - spread * 3.3));
     dir = (dir + (rnd() < 0.2 ? (rnd() < 0.5 ? 15 : 1) : 0)) % 16;
     const speed = Math.max(0, 4 + 4 * Math.max(0, diurnal) + (rnd() - 0.5) * 4);
     const gust = speed + rnd() * 5;
-    pressure += (rnd() - 0.5) * 0.01;
+    pressure = (1012 + (rnd() - 0.5) * 8) / 33.8639;
     const raining = rainy && hourOfDay > 14 && hourOfDay < 17;
     const rate = raining ? Math.round(rnd() * 8) / 100 : 0;
     accum += (rate * st.everyMin) / 60;

@@ -6,7 +6,7 @@
 export const CheckStatus = Object.freeze({ PASS: 'pass', WARN: 'warn', FAIL: 'fail', UNSUPPORTED: 'unsupported' } as const);
 export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
 
-export const CHECK_NAMES = ['availability', 'schema', 'quality', 'replication'] as const;
+export const CHECK_NAMES = ['availability', 'schema', 'quality', 'replication', 'coherence'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
 export interface Threshold {

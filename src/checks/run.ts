@@ -7,6 +7,7 @@ import { checkAvailability } from './availability.js';
 import { checkSchema } from './schema.js';
 import { checkQuality } from './quality.js';
 import { checkReplication } from './replication.js';
+import { checkCoherence } from './coherence.js';
 
 /**
  * The one entry point to the checks, for the CLI, the monitor and the report. It never
@@ -26,6 +27,7 @@ const CHECKS: Record<CheckName, (config: PipelineConfig, options: RunCheckOption
   schema: checkSchema,
   quality: checkQuality,
   replication: checkReplication,
+  coherence: checkCoherence,
 };
 
 function crashed(name: CheckName, e: unknown, started: number, startedAt: string): CheckResult {

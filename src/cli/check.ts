@@ -14,7 +14,7 @@ import { renderHtml } from '../report/html.js';
 import type { ReportContext } from '../report/context.js';
 
 /**
- * `proofline check availability|schema|quality|replication|all --config F`: run the checks,
+ * `proofline check availability|schema|quality|replication|coherence|all --config F`: run the checks,
  * render them, exit 1 if any failed (warn and unsupported do not fail the run).
  */
 
@@ -42,7 +42,7 @@ export function render(format: Format, results: CheckResult[], context: ReportCo
 export function registerCheckCommand(program: Command): void {
   program
     .command('check')
-    .description('prove availability, schema validity, data quality and replication against the thresholds in the config')
+    .description('prove availability, schema validity, data quality, replication and cross-source coherence against the thresholds in the config')
     .argument('<check>', `${CHECK_NAMES.join('|')}|all`)
     .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('table'))

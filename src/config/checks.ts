@@ -109,11 +109,54 @@ export interface ReplicationCheckConfig extends CheckCommon {
   divergence?: { collection: string; time_field: string; window: string };
 }
 
+/** Two series of one collection that should agree in time: the same key (a station) in two sources, or two nearby stations. */
+export interface CoherencePair {
+  /** The field telling the series apart (`id_station`). */
+  key_field: string;
+  a: string;
+  b: string;
+  /** The field compared at the same hours (default: `time.profile_field`). */
+  field?: string;
+  /** Largest tolerated median difference b − a at the same hour, in the field's unit. */
+  max_bias: number;
+}
+
+export interface CoherenceTimeConfig {
+  /** The time field (a date). */
+  field: string;
+  /** The numeric field whose hour-of-day profile is compared between sources. */
+  profile_field: string;
+  /** Largest tolerated shift of a source's profile against the reference, in hours. */
+  max_shift_h: number;
+  pairs: CoherencePair[];
+}
+
+export interface CoherenceCheckConfig extends CheckCommon {
+  collection?: string;
+  source_field: string;
+  /** The source the others are compared with; without it each source is compared with all the others pooled. */
+  reference?: string;
+  /** Numeric fields whose distributions are compared between sources. */
+  fields: string[];
+  /** Values kept per source and field (a seeded reservoir sample): memory stays bounded. */
+  max_values_per_source: number;
+  /** A source with fewer values than this for a field is not judged on it (a finding says so). */
+  min_values: number;
+  /** Kolmogorov–Smirnov distance (0…1) between a source and the reference. */
+  max_ks: number;
+  /** |median − reference median| in reference interquartile ranges. */
+  max_median_shift_iqr: number;
+  /** max(IQR / reference IQR, reference IQR / IQR). */
+  max_iqr_ratio: number;
+  time?: CoherenceTimeConfig;
+}
+
 export interface ChecksConfig {
   availability: AvailabilityConfig;
   schema: SchemaCheckConfig;
   quality: QualityCheckConfig;
   replication: ReplicationCheckConfig;
+  coherence: CoherenceCheckConfig;
 }
 
 const duration = { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$', description: 'a duration such as 500ms, 30s, 5m, 2h, 1d' } as const;
@@ -238,6 +281,49 @@ export const checksSchema = {
           additionalProperties: false,
           required: ['collection', 'time_field'],
           properties: { collection: { type: 'string', minLength: 1 }, time_field: { type: 'string', minLength: 1 }, window: { ...duration, default: '7d' } },
+        },
+      },
+    },
+    coherence: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        ...common,
+        collection: { type: 'string', minLength: 1 },
+        source_field: { type: 'string', minLength: 1, default: 'source' },
+        reference: { type: 'string', minLength: 1 },
+        fields: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+        max_values_per_source: { type: 'integer', minimum: 10, maximum: 1_000_000, default: 20_000 },
+        min_values: { type: 'integer', minimum: 2, default: 30 },
+        max_ks: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+        max_median_shift_iqr: { type: 'number', minimum: 0, default: 1 },
+        max_iqr_ratio: { type: 'number', minimum: 1, default: 2 },
+        time: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['field', 'profile_field'],
+          properties: {
+            field: { type: 'string', minLength: 1 },
+            profile_field: { type: 'string', minLength: 1 },
+            max_shift_h: { type: 'number', minimum: 0, maximum: 12, default: 0.5 },
+            pairs: {
+              type: 'array',
+              default: [],
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['key_field', 'a', 'b', 'max_bias'],
+                properties: {
+                  key_field: { type: 'string', minLength: 1 },
+                  a: { type: 'string', minLength: 1 },
+                  b: { type: 'string', minLength: 1 },
+                  field: { type: 'string', minLength: 1 },
+                  max_bias: { type: 'number', minimum: 0 },
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -2,7 +2,7 @@
 /* global Chart */
 (function () {
   'use strict';
-  const CHECKS = ['availability', 'schema', 'quality', 'replication'];
+  const CHECKS = ['availability', 'schema', 'quality', 'replication', 'coherence'];
   const COLORS = ['#0969da', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#1b7c83'];
   const state = { window: 60, paused: false, history: {}, status: null, charts: {} };
   const $ = (id) => document.getElementById(id);

@@ -39,7 +39,7 @@ describe('proofline check (CLI)', () => {
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/availability\s+│\s+PASS/);
     expect(r.stdout).toMatch(/replication\s+│\s+PASS/);
-    expect(r.stdout).toMatch(/overall: PASS \(4 checks\)/);
+    expect(r.stdout).toMatch(/overall: PASS \(5 checks\)/);
     expect(r.stdout).not.toContain(String.fromCharCode(27));
   });
 
@@ -51,7 +51,7 @@ describe('proofline check (CLI)', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { results: { name: string }[]; server: { server: { flavor: string } } };
     const validate = createAjv().compile(JSON.parse(readFileSync(join(ROOT, 'src/report/report.schema.json'), 'utf8')) as object);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
-    expect(doc.results.map((x) => x.name)).toEqual(['availability', 'schema', 'quality', 'replication']);
+    expect(doc.results.map((x) => x.name)).toEqual(['availability', 'schema', 'quality', 'replication', 'coherence']);
     expect(doc.server.server.flavor).toMatch(/FerretDB/);
   });
 

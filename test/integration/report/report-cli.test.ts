@@ -41,7 +41,7 @@ describe('proofline report', () => {
     expect(existsSync(out)).toBe(true);
     const report = JSON.parse(readFileSync(join(fixture.dir, 'evidence', 'report.json'), 'utf8')) as Report;
     expect(report.status).toBe('fail');
-    expect(report.results.map((x) => x.name)).toEqual(['availability', 'schema', 'quality', 'replication']);
+    expect(report.results.map((x) => x.name)).toEqual(['availability', 'schema', 'quality', 'replication', 'coherence']);
     expect(report.results.find((x) => x.name === 'schema')!.status).toBe('fail');
     expect(report.sections.map((s) => s.title)).toEqual(['Thresholds', 'Sync runs', 'Environment', 'Logs']);
 

@@ -48,6 +48,8 @@ export async function makeReportFixture(name: string, extra: { replicas?: string
       availability: { ping_samples: 10, op_samples: 3, ping_p95_ms: 2000, op_p95_ms: 5000 },
       schema: { collections: [{ collection: 'hourly_measurements', schema: join(EXAMPLE_DIR, 'schemas/hourly_measurements.json') }] },
       quality: { rules: [{ type: 'null_rate', collection: 'hourly_measurements', field: 'temperature_c', max: 0.5 }] },
+      // The example's own cross-source comparison, so the report has coherence evidence to draw.
+      coherence: (example.checks as Record<string, unknown>).coherence,
     },
   };
   const config = writePipelineYaml(pipeline, join(dir, 'pipeline.yaml'));
