@@ -16,6 +16,7 @@ import { acquireLease, currentOwner, describeHolder, leaseKey, LEASES_COLLECTION
 import { leaseTimings } from '../config/lease.js';
 import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
+import { rejectRateVerdict } from './reject-rate.js';
 import { targetOf } from './targets.js';
 
 /**
@@ -30,8 +31,12 @@ import { targetOf } from './targets.js';
 export interface StreamReport extends RunStreamDoc {
   /** already_running: another run holds the stream's lease; nothing was read or written. */
   status: 'succeeded' | 'failed' | 'already_running';
-  /** rejected / read exceeded the stream's max_reject_rate. */
+  /** rejected / read exceeded the stream's max_reject_rate (default 10 %, see reject-rate.ts). */
   rejectRateExceeded?: boolean;
+  /** Why the reject rate failed the stream, naming the counts and the limit. */
+  rejectRateReason?: string;
+  /** false when the stream has no target schema: its documents were stored unchecked. */
+  validated?: boolean;
 }
 
 export interface SyncReport {
@@ -141,6 +146,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
   const catalog = await catalogFor(s, c.config, log, c.options.signal);
   const sourceStream = catalog.streams[0]!.stream.name;
   const target = targetOf(c.config, s, sourceStream);
+  if (!target.validator) log.warn(`stream ${s.name} has no target schema (destination.schema): its documents are stored without validation`);
   const incremental = s.sync_mode === 'incremental';
   const saved = incremental ? await loadStreamState(c.db, c.config.name, s.name) : undefined;
   const flushDelay = Number(process.env.PROOFLINE_SYNC_FLUSH_DELAY_MS ?? 0);
@@ -187,7 +193,8 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
   }
   const counts = core.counts()[0]?.counts ?? ZERO_COUNTS;
   if (core.unknownRecords) log.warn({ records: core.unknownRecords }, 'records for other streams of the source were ignored');
-  const rejectRateExceeded = s.max_reject_rate !== undefined && counts.read > 0 && counts.rejected / counts.read > s.max_reject_rate;
+  const verdict = rejectRateVerdict(counts, s.max_reject_rate);
+  if (verdict.reason) log.error(`stream ${s.name} ${verdict.reason}: the run fails (see ${s.destination.collection}_rejects)`);
   const report: StreamReport = {
     stream: s.name,
     collection: s.destination.collection,
@@ -195,7 +202,8 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     status: error ? 'failed' : 'succeeded',
     ...(error ? { error } : {}),
     durationMs: Math.round(performance.now() - started),
-    ...(rejectRateExceeded ? { rejectRateExceeded } : {}),
+    ...(verdict.exceeded ? { rejectRateExceeded: true, ...(verdict.reason ? { rejectRateReason: verdict.reason } : {}) } : {}),
+    validated: Boolean(target.validator),
   };
   return { report, interrupted };
 }

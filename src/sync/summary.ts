@@ -20,7 +20,16 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
   for (const s of report.streams) {
-    const status = s.status === 'failed' ? c.red(`failed: ${s.error ?? ''}`) : s.status === 'already_running' ? c.yellow(s.error ?? 'already running') : s.rejectRateExceeded ? c.yellow('too many rejects') : c.green('ok');
+    const status =
+      s.status === 'failed'
+        ? c.red(`failed: ${s.error ?? ''}`)
+        : s.status === 'already_running'
+          ? c.yellow(s.error ?? 'already running')
+          : s.rejectRateExceeded
+            ? c.red(`failed: ${s.rejectRateReason ?? 'too many rejects'}`)
+            : s.validated === false
+              ? c.yellow('ok, not validated (no schema)')
+              : c.green('ok');
     table.push([s.stream, s.collection, s.read, s.inserted, s.updated, s.unchanged, s.rejected ? c.yellow(String(s.rejected)) : 0, kinds(s), status]);
   }
   const t = report.streams.reduce((a, s) => ({ read: a.read + s.read, inserted: a.inserted + s.inserted, updated: a.updated + s.updated, unchanged: a.unchanged + s.unchanged, rejected: a.rejected + s.rejected }), {
@@ -45,7 +54,7 @@ export function toJson(report: SyncReport): string {
       status: report.status,
       startedAt: report.startedAt,
       finishedAt: report.finishedAt,
-      streams: report.streams.map((s) => ({ ...s, balanced: balanced(s) })),
+      streams: report.streams.map((s) => ({ ...s, ...(s.validated === undefined ? {} : { validation: s.validated ? 'validated' : 'not validated' }), balanced: balanced(s) })),
     },
     null,
     2,

@@ -80,6 +80,26 @@ describe('proofline sync', () => {
     expect((JSON.parse(r.stdout) as JsonReport).streams[0]).toMatchObject({ read: 2, inserted: 1, rejected: 1, rejectRateExceeded: true });
   });
 
+  it('is loud by default: without max_reject_rate, 100 % rejected exits 1 naming the stream and why', async () => {
+    const f = fixture('cliloud');
+    dbs.push(f.database);
+    f.writeFile('a.jsonl', [{ station: 'S0', seq: 1, temp: 'warm' }, { station: 'S0', seq: 2, temp: 500 }]);
+    const r = await runCli(['sync', '--config', f.configFile({})]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/obs .*failed: rejected all 2 records read \(100 % always fails\)/);
+    expect(r.stderr).toContain('stream obs rejected all 2 records read');
+  });
+
+  it('warns at each run and marks "not validated" a stream without a schema', async () => {
+    const f = fixture('clinoschema');
+    dbs.push(f.database);
+    f.writeFile('a.jsonl', [{ station: 'S0', seq: 1, temp: 'abc' }]);
+    const r = await runCli(['sync', '--config', f.configFile({ destination: { collection: 'obs', primary_key: ['station', 'seq'] } }), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('stream obs has no target schema');
+    expect((JSON.parse(r.stdout) as JsonReport).streams[0]).toMatchObject({ inserted: 1, validated: false, validation: 'not validated' });
+  });
+
   it('exits 1 when a source fails, and records the failed run with its error', async () => {
     const f = fixture('clifail');
     dbs.push(f.database);

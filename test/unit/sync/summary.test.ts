@@ -3,7 +3,7 @@ import { exitCodeOf } from '../../../src/cli/sync.js';
 import type { SyncReport } from '../../../src/sync/run-sync.js';
 import { renderSummary, toJson } from '../../../src/sync/summary.js';
 
-const stream = { stream: 'hourly', collection: 'hourly_measurements', read: 10, inserted: 6, updated: 1, unchanged: 1, rejected: 2, rejectedByKind: { maximum: 2 }, status: 'succeeded' as const, durationMs: 5 };
+const stream = { stream: 'hourly', collection: 'hourly_measurements', read: 10, inserted: 6, updated: 1, unchanged: 1, rejected: 2, rejectedByKind: { maximum: 2 }, status: 'succeeded' as const, durationMs: 5, validated: true };
 const report: SyncReport = { runId: 'r1', pipeline: 'weather', startedAt: 'a', finishedAt: 'b', status: 'succeeded', streams: [stream] };
 
 describe('sync summary', () => {
@@ -26,5 +26,13 @@ describe('sync summary', () => {
     expect(exitCodeOf({ ...report, status: 'interrupted' })).toBe(1);
     expect(exitCodeOf({ ...report, status: 'failed', streams: [{ ...stream, status: 'failed', error: 'x' }] })).toBe(1);
     expect(exitCodeOf({ ...report, streams: [{ ...stream, rejectRateExceeded: true }] })).toBe(1);
+  });
+
+  it('names the stream and the reason when the reject rate fails it, and marks a stream without schema "not validated"', () => {
+    const failed = renderSummary({ ...report, streams: [{ ...stream, rejectRateExceeded: true, rejectRateReason: 'rejected all 10 records read (100 % always fails)' }] }, false);
+    expect(failed).toMatch(/hourly .*failed: rejected all 10 records read \(100 % always fails\)/);
+    const loose = { ...report, streams: [{ ...stream, validated: false }] };
+    expect(renderSummary(loose, false)).toContain('ok, not validated (no schema)');
+    expect((JSON.parse(toJson(loose)) as { streams: Array<Record<string, unknown>> }).streams[0]).toMatchObject({ validated: false, validation: 'not validated' });
   });
 });
