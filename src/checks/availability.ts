@@ -6,6 +6,7 @@ import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
 import { askOverNetwork, resolveTopology } from './topology-probe.js';
 import { elapsedMs, summarize } from './stats.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * Availability: is every member reachable, and how fast does it answer? Per endpoint:
@@ -90,7 +91,7 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
       b.finding(CheckStatus.PASS, `${describeEndpoint(endpoint)}: insert, update, delete not applicable on a read-only replica`, labels);
     }
   } catch (e) {
-    b.finding(CheckStatus.FAIL, `${describeEndpoint(endpoint)}: an operation failed: ${(e as Error).message}`, labels);
+    b.finding(CheckStatus.FAIL, `${describeEndpoint(endpoint)}: an operation failed: ${serverMessage(e)}`, labels);
   } finally {
     await client.close().catch(() => undefined);
   }

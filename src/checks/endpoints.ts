@@ -1,11 +1,12 @@
 import type { MongoClient } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { connect } from '../store/connection.js';
-import { ProoflineError, errorMessage } from '../errors.js';
-import { redactText, uriHosts } from '../common/redact.js';
+import { ProoflineError } from '../errors.js';
+import { uriHosts } from '../common/redact.js';
 import type { ResultBuilder } from './builder.js';
 import { CheckStatus } from './result.js';
 import { elapsedMs } from './stats.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * The members a check measures: the configured primary (`mongodb.uri`) and each entry of
@@ -38,7 +39,7 @@ export async function tryConnect(endpoint: Endpoint, config: PipelineConfig): Pr
     const client = await connect(endpoint.uri, { timeoutMs: config.mongodb.timeout_ms, driver: config.mongodb.options as never, appName: 'proofline-check' });
     return { ok: true, client, connectMs: elapsedMs(start) };
   } catch (e) {
-    let error = e instanceof ProoflineError ? e : new ProoflineError('SERVER_ERROR', redactText(errorMessage(e)), { cause: e });
+    let error = e instanceof ProoflineError ? e : new ProoflineError('SERVER_ERROR', serverMessage(e), { cause: e });
     // A TLS client talking to a plain port waits for a ServerHello that never comes: the driver
     // only sees a timeout, so say what the likely cause is.
     if (error.code === 'SERVER_TIMEOUT' && /[?&](tls|ssl)=true/i.test(endpoint.uri)) {

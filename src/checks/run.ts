@@ -1,13 +1,13 @@
 import type { PipelineConfig } from '../config/load.js';
 import type { Logger } from '../common/logger.js';
-import { errorMessage, isProoflineError, isUsageOrConfigError } from '../errors.js';
-import { redactText } from '../common/redact.js';
+import { isProoflineError, isUsageOrConfigError } from '../errors.js';
 import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from './result.js';
 import { checkAvailability } from './availability.js';
 import { checkSchema } from './schema.js';
 import { checkQuality } from './quality.js';
 import { checkReplication } from './replication.js';
 import { checkCoherence } from './coherence.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * The one entry point to the checks, for the CLI, the monitor and the report. It never
@@ -31,7 +31,7 @@ const CHECKS: Record<CheckName, (config: PipelineConfig, options: RunCheckOption
 };
 
 function crashed(name: CheckName, e: unknown, started: number, startedAt: string): CheckResult {
-  const message = redactText(errorMessage(e));
+  const message = serverMessage(e);
   const code = isProoflineError(e) ? e.code : 'INTERNAL';
   const hint = isProoflineError(e) && e.hint ? ` (${e.hint})` : '';
   return {

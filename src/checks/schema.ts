@@ -3,13 +3,12 @@ import { configPath, type PipelineConfig } from '../config/load.js';
 import type { SchemaTarget } from '../config/checks.js';
 import { UNSUPPORTED_BY_SERVER } from '../store/capabilities.js';
 import { capabilitiesFor } from './server-capabilities.js';
-import { redactText } from '../common/redact.js';
-import { errorMessage } from '../errors.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
 import type { CheckContext } from './availability.js';
 import { compileValidator, loadSchema, schemaDeclaresId, toJsonView, toMongoJsonSchema, type FieldFailure } from '../model/schema.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * Schema validity: stream the collection (or a sample) over a cursor, validate each
@@ -92,7 +91,7 @@ async function scan(client: MongoClient, config: PipelineConfig, target: SchemaT
       v.server_invalid = await coll.countDocuments({ $nor: [{ $jsonSchema: toMongoJsonSchema(schema) }] });
       v.server_note = 'counted by the server over the whole collection with {$nor: [{$jsonSchema}]}';
     } catch (e) {
-      v.server_note = `server-side count failed: ${redactText(errorMessage(e))}`;
+      v.server_note = `server-side count failed: ${serverMessage(e)}`;
     }
   } else {
     v.server_note = `server-side $jsonSchema count: ${caps.jsonSchemaQuery.detail ?? UNSUPPORTED_BY_SERVER}`;

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { logger } from '../common/logger.js';
-import { redactText } from '../common/redact.js';
-import { errorMessage, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { checkDestination } from '../destination/check.js';
 import { parseDestinationConfig } from '../destination/config.js';
 import { destinationSpec } from '../destination/spec.js';
@@ -12,6 +11,7 @@ import { JsonLinesReader } from '../protocol/jsonl-reader.js';
 import { MessageWriter } from '../protocol/jsonl-writer.js';
 import { failureTrace } from '../protocol/failure-trace.js';
 import { connectionStatusMessage, specMessage } from '../protocol/messages.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * `proofline destination mongodb spec|check|write`: the MongoDB / DocumentDB destination
@@ -40,7 +40,7 @@ export async function runDestinationCommand(name: string, verb: string, flags: F
     try {
       status = await checkDestination(parseDestinationConfig(await readConfigFile(flags.config), flags.config));
     } catch (e) {
-      status = { status: 'FAILED' as const, message: redactText(errorMessage(e)) };
+      status = { status: 'FAILED' as const, message: serverMessage(e) };
     }
     await out.write(connectionStatusMessage(status.status, status.message));
     return 0;

@@ -9,6 +9,7 @@ import { registerMonitorCommand } from './monitor.js';
 import { registerCheckCommand } from './check.js';
 import { registerReportCommand } from './report.js';
 import { registerSyncCommand } from './sync.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * The CLI is a thin shell over the library: each command file parses its flags and
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
       return EXIT.USAGE;
     }
-    const msg = redactText(errorMessage(e));
+    const msg = serverMessage(e);
     process.stderr.write(`proofline: ${msg}\n`);
     if (isProoflineError(e) && e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
     return isUsageOrConfigError(e) ? EXIT.USAGE : EXIT.SHORT;

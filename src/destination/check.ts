@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { redactText, uriHosts } from '../common/redact.js';
-import { errorMessage } from '../errors.js';
 import type { AirbyteConnectionStatus } from '../protocol/messages.js';
 import { withClient } from '../store/connection.js';
 import { driverOptions, type DestinationConfig } from './config.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * `check`: can this config write where it says? Connects (classified errors: auth, TLS,
@@ -33,6 +33,6 @@ export async function checkDestination(cfg: DestinationConfig): Promise<AirbyteC
     );
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
-    return { status: 'FAILED', message: redactText(`${errorMessage(e)}${hint ? ` (${hint})` : ''}`) };
+    return { status: 'FAILED', message: `${serverMessage(e)}${hint ? ` (${redactText(hint)})` : ''}` };
   }
 }

@@ -3,12 +3,12 @@ import type { PipelineConfig } from '../config/load.js';
 import { runChecks, type RunCheckOptions } from '../checks/run.js';
 import { CHECK_NAMES, type CheckName, type CheckResult, type CheckStatus } from '../checks/result.js';
 import { endpointsOf, tryConnect } from '../checks/endpoints.js';
-import { errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
 import { overallStatus } from './context.js';
 import { collectEnvironment, type EnvironmentReport } from './environment.js';
 import { latestRuns, type RunSummary } from './runs.js';
 import { readHistory, type HistoryLookup } from './history-results.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * The evidence bundle a team hands over: every check's result with its numbers and
@@ -62,7 +62,7 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
       runs = await latestRuns(db, options.runs ?? 5);
       if (options.fromHistory) history = await readHistory(db, config, options.historyMaxAgeMs ?? DEFAULT_HISTORY_MAX_AGE_MS, now().getTime());
     } catch (e) {
-      runsError = redactText(errorMessage(e));
+      runsError = serverMessage(e);
     } finally {
       await c.client.close().catch(() => undefined);
     }

@@ -1,5 +1,6 @@
 import type { Db, Document } from 'mongodb';
 import { redactText } from '../common/redact.js';
+import { withoutInternals } from '../common/server-message.js';
 
 /**
  * The latest sync runs, as the sync engine recorded them in `_proofline_runs`. Read
@@ -34,7 +35,8 @@ export interface RunSummary {
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? redactText(v) : v instanceof Date ? v.toISOString() : null);
+// Runs recorded before server messages were trimmed may still quote a struct dump: trim on display.
+const str = (v: unknown): string | null => (typeof v === 'string' ? withoutInternals(redactText(v)) : v instanceof Date ? v.toISOString() : null);
 
 function reasonsOf(v: unknown): Record<string, number> {
   const out: Record<string, number> = {};

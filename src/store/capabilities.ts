@@ -1,6 +1,7 @@
 import type { MongoClient, Document } from 'mongodb';
 import { errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * What the connected server supports, found by asking it (running the command and
@@ -44,13 +45,9 @@ export interface Capabilities {
 export const UNSUPPORTED_BY_SERVER = 'not supported by this server';
 
 const yes: Capability = { supported: true };
-// The server's first sentence says why; the rest is usually advice about field names.
-// FerretDB prefixes errors with its Go call stack ("[msg_create.go:137 handler…] "): not the reason.
-const firstSentence = (e: unknown): string =>
-  redactText(errorMessage(e))
-    .replace(/\[[\w./-]+\.go:\d+[^\]]*\]\s*/g, '')
-    .split(/\.\s/)[0]!;
-const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${firstSentence(e)}` });
+// The server's first sentence says why; the rest is usually advice about field names, and
+// FerretDB's call sites and struct dumps are not reasons (src/common/server-message.ts).
+const no = (e: unknown): Capability => ({ supported: false, detail: `${UNSUPPORTED_BY_SERVER}: ${serverMessage(errorMessage(e))}` });
 
 async function attempt(fn: () => Promise<Capability | void>, provoked?: string[]): Promise<Capability> {
   try {
@@ -137,7 +134,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
       await db.createCollection(name);
     } catch (e) {
       provoked.push(redactText(errorMessage(e)));
-      readOnlyReason = firstSentence(e);
+      readOnlyReason = serverMessage(errorMessage(e));
     }
   }
   const writable = readOnlyReason === null;

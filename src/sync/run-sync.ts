@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { logger as rootLogger, type Logger } from '../common/logger.js';
-import { redactText } from '../common/redact.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { StreamConfig } from '../config/streams.js';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -18,6 +17,7 @@ import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
 import { rejectRateVerdict } from './reject-rate.js';
 import { targetOf } from './targets.js';
+import { serverMessage } from '../common/server-message.js';
 
 /**
  * `runSync`: the sources of the config wired into the engine core, one stream after the
@@ -186,7 +186,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
       await core.finish();
     }
   } catch (e) {
-    error = redactText(errorMessage(e));
+    error = serverMessage(e);
     log.error({ err: e }, `stream ${s.name} failed: ${error}`);
     if (!leaseLost()) await core.flushAll().catch(() => undefined);
     await core.abort().catch(() => undefined);
