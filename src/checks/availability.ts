@@ -3,7 +3,7 @@ import type { PipelineConfig } from '../config/load.js';
 import type { Logger } from '../common/logger.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
+import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint, type Reachability } from './endpoints.js';
 import { askOverNetwork, resolveTopology } from './topology-probe.js';
 import { elapsedMs, summarize } from './stats.js';
 import { serverMessage } from '../common/server-message.js';
@@ -22,6 +22,8 @@ const READ_OPS: AvailabilityOp[] = ['find', 'aggregate'];
 export interface CheckContext {
   logger?: Logger;
   signal?: AbortSignal;
+  /** Shared by the checks of one run: a member found unreachable is not waited for again. */
+  reach?: Reachability;
 }
 
 type Latencies = Partial<Record<'connect' | 'ping' | AvailabilityOp, number[]>>;
@@ -69,7 +71,7 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
   const cfg = config.checks.availability;
   const labels = { endpoint: endpoint.label, host: endpoint.host, role: endpoint.role };
   const lat: Latencies = {};
-  const conn = knownFailure ?? (await tryConnect(endpoint, config));
+  const conn = knownFailure ?? (await tryConnect(endpoint, config, ctx.reach));
   if (!conn.ok) {
     b.measure('endpoint_up', 0, { labels });
     unreachableFinding(b, endpoint, conn.error, labels);
@@ -114,7 +116,7 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
 export async function checkAvailability(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
   const b = new ResultBuilder('availability');
   // Behind a mongos every shard's members are measured too (src/checks/topology.ts).
-  const topology = await resolveTopology(config, askOverNetwork(config));
+  const topology = await resolveTopology(config, askOverNetwork(config, ctx.reach));
   const endpoints = topology.groups.flatMap((g) => [g.primary, ...g.replicas]);
   for (const note of topology.notes) b.finding(CheckStatus.WARN, note);
   const latencies: Record<string, Latencies> = {};

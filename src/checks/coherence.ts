@@ -214,7 +214,7 @@ export async function checkCoherence(config: PipelineConfig, ctx: CheckContext =
     return b.build(() => 'no coherence comparison configured');
   }
   const primary = endpointsOf(config)[0]!;
-  const conn = await tryConnect(primary, config);
+  const conn = await tryConnect(primary, config, ctx.reach);
   if (!conn.ok) {
     unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot compare sources: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);

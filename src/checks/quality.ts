@@ -120,7 +120,7 @@ export async function checkQuality(config: PipelineConfig, ctx: CheckContext = {
     return b.build(() => 'no quality rule configured');
   }
   const primary = endpointsOf(config)[0]!;
-  const conn = await tryConnect(primary, config);
+  const conn = await tryConnect(primary, config, ctx.reach);
   if (!conn.ok) {
     unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot evaluate rules: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);

@@ -193,7 +193,7 @@ async function divergence(b: ResultBuilder, primary: MongoClient, replicas: Memb
 /** One replica set: markers, server lag, update visibility and divergence, from its primary to its replicas. */
 async function measureReplicaSet(b: ResultBuilder, primaryEndpoint: Endpoint, replicaEndpoints: Endpoint[], config: PipelineConfig, ctx: CheckContext, knownFailure?: Connected): Promise<void> {
   const cfg = config.checks.replication;
-  const p = knownFailure ?? (await tryConnect(primaryEndpoint, config));
+  const p = knownFailure ?? (await tryConnect(primaryEndpoint, config, ctx.reach));
   if (!p.ok) {
     unreachableFinding(b, primaryEndpoint, p.error, { endpoint: primaryEndpoint.label });
     return;
@@ -201,7 +201,7 @@ async function measureReplicaSet(b: ResultBuilder, primaryEndpoint: Endpoint, re
   const members: Member[] = [];
   try {
     for (const e of replicaEndpoints) {
-      const c = await tryConnect(e, config);
+      const c = await tryConnect(e, config, ctx.reach);
       const labels = { endpoint: e.label, host: e.host };
       b.measure('replica_up', c.ok ? 1 : 0, { labels });
       if (c.ok) members.push({ endpoint: e, client: c.client });
@@ -237,7 +237,7 @@ async function measureReplicaSet(b: ResultBuilder, primaryEndpoint: Endpoint, re
 export async function checkReplication(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
   const b = new ResultBuilder('replication');
   // One group for the configured deployment; behind a mongos, one more per shard replica set.
-  const topology = await resolveTopology(config, askOverNetwork(config));
+  const topology = await resolveTopology(config, askOverNetwork(config, ctx.reach));
   for (const note of topology.notes) b.finding(CheckStatus.WARN, note);
   const groups = topology.groups.filter((g) => g.replicas.length > 0);
   if (groups.length === 0) {

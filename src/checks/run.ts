@@ -7,6 +7,7 @@ import { checkSchema } from './schema.js';
 import { checkQuality } from './quality.js';
 import { checkReplication } from './replication.js';
 import { checkCoherence } from './coherence.js';
+import { Reachability } from './endpoints.js';
 import { serverMessage } from '../common/server-message.js';
 
 /**
@@ -20,6 +21,8 @@ import { serverMessage } from '../common/server-message.js';
 export interface RunCheckOptions {
   logger?: Logger;
   signal?: AbortSignal;
+  /** Shared by the checks of one run (runChecks makes one): an unreachable member costs one timeout per run. */
+  reach?: Reachability;
 }
 
 const CHECKS: Record<CheckName, (config: PipelineConfig, options: RunCheckOptions) => Promise<CheckResult>> = {
@@ -64,10 +67,12 @@ export async function runCheck(name: CheckName, config: PipelineConfig, options:
 /** `all` runs every enabled check, in a fixed order; named checks run even if disabled. */
 export async function runChecks(config: PipelineConfig, names: CheckName[] | 'all', options: RunCheckOptions = {}): Promise<CheckResult[]> {
   const selected = names === 'all' ? CHECK_NAMES.filter((n) => config.checks[n].enabled) : names;
+  const reach = options.reach ?? new Reachability();
   const results: CheckResult[] = [];
   for (const name of selected) {
     if (options.signal?.aborted) break;
-    results.push(await runCheck(name, config, options));
+    reach.current = `the ${name} check`;
+    results.push(await runCheck(name, config, { ...options, reach }));
   }
   return results;
 }

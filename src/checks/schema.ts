@@ -109,7 +109,7 @@ export async function checkSchema(config: PipelineConfig, ctx: CheckContext = {}
     return b.build(() => 'nothing to validate: checks.schema.collections is empty');
   }
   const primary = endpointsOf(config)[0]!;
-  const conn = await tryConnect(primary, config);
+  const conn = await tryConnect(primary, config, ctx.reach);
   if (!conn.ok) {
     unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot validate: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);

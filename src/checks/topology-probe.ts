@@ -2,7 +2,7 @@ import type { Document } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { ProoflineError, errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
-import { endpointsOf, tryConnect, type Endpoint } from './endpoints.js';
+import { endpointsOf, tryConnect, type Endpoint, type Reachability } from './endpoints.js';
 import { discoveredReplicas, readHello, readShardList, shardGroup, type EndpointGroup, type TopologyKind } from './topology.js';
 
 /**
@@ -61,9 +61,9 @@ export async function resolveTopology(config: PipelineConfig, ask: AskServer): P
 }
 
 /** The production AskServer: one short-lived connection per question, with the checks' timeout. */
-export function askOverNetwork(config: PipelineConfig): AskServer {
+export function askOverNetwork(config: PipelineConfig, reach?: Reachability): AskServer {
   return async (endpoint, command) => {
-    const c = await tryConnect(endpoint, config);
+    const c = await tryConnect(endpoint, config, reach);
     if (!c.ok) throw c.error;
     try {
       return await c.client.db('admin').command(command);

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { loadConfig, type PipelineConfig } from '../config/load.js';
 import { CHECK_NAMES, type CheckName, type CheckResult } from '../checks/result.js';
 import { isCheckName, runChecks } from '../checks/run.js';
+import { Reachability, endpointsOf } from '../checks/endpoints.js';
 import { UsageError } from '../errors.js';
 import { logger, quietOnTerminal } from '../common/logger.js';
 import { withClient } from '../store/connection.js';
@@ -22,7 +23,9 @@ const FORMATS = ['table', 'json', 'junit', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Server identity for the report header; a report is still written when the server is down. */
-async function serverInfo(config: PipelineConfig): Promise<unknown> {
+async function serverInfo(config: PipelineConfig, reach: Reachability): Promise<unknown> {
+  // The checks found the primary down: do not wait for another timeout to say so.
+  if (reach.knownDown(endpointsOf(config)[0]!)) return null;
   return withClient(config.mongodb.uri, (c) => capabilitiesOf(c), { timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000), driver: config.mongodb.options as never }).catch(() => null);
 }
 
@@ -52,11 +55,12 @@ export function registerCheckCommand(program: Command): void {
       if (check !== 'all' && !isCheckName(check)) throw new UsageError(`unknown check "${check}": expected one of ${CHECK_NAMES.join(', ')}, all`);
       const config = loadConfig(opts.config);
       const names: CheckName[] | 'all' = check === 'all' ? 'all' : [check as CheckName];
-      const results = await runChecks(config, names, { logger: logger() });
+      const reach = new Reachability();
+      const results = await runChecks(config, names, { logger: logger(), reach });
       const context: ReportContext = {
         pipeline: config.name,
         generatedAt: new Date().toISOString(),
-        ...(opts.format === 'json' || opts.format === 'html' ? { server: await serverInfo(config) } : {}),
+        ...(opts.format === 'json' || opts.format === 'html' ? { server: await serverInfo(config, reach) } : {}),
       };
       const text = render(opts.format, results, context);
       if (opts.out) {

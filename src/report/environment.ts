@@ -1,6 +1,6 @@
 import type { Document, MongoClient } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
-import { endpointsOf, tryConnect, type Endpoint } from '../checks/endpoints.js';
+import { endpointsOf, tryConnect, type Endpoint, type Reachability } from '../checks/endpoints.js';
 import { probeCapabilities, type Capabilities } from '../store/capabilities.js';
 import { isNotable, parseLogLine, type ServerLogLine } from '../monitor/server-log.js';
 import { errorMessage } from '../errors.js';
@@ -107,9 +107,9 @@ async function logExcerpt(client: MongoClient, caps: Capabilities): Promise<LogE
   }
 }
 
-async function describeMember(endpoint: Endpoint, config: PipelineConfig): Promise<MemberEnvironment> {
+async function describeMember(endpoint: Endpoint, config: PipelineConfig, reach?: Reachability): Promise<MemberEnvironment> {
   const base = { label: endpoint.label, role: endpoint.role, host: endpoint.host };
-  const c = await tryConnect(endpoint, config);
+  const c = await tryConnect(endpoint, config, reach);
   if (!c.ok) return { ...base, reachable: false, connectMs: c.connectMs, error: `[${c.error.code}] ${redactText(c.error.message)}` };
   try {
     const h = (await c.client.db('admin').command({ hello: 1 })) as Document;
@@ -147,10 +147,11 @@ export function describeTopology(members: MemberEnvironment[]): string {
   return parts.join('; ');
 }
 
-export async function collectEnvironment(config: PipelineConfig): Promise<EnvironmentReport> {
+/** `reach`: what the report's checks already learnt; a member they found down is not waited for again. */
+export async function collectEnvironment(config: PipelineConfig, reach?: Reachability): Promise<EnvironmentReport> {
   const members: MemberEnvironment[] = [];
   // One at a time: the probe writes a scratch collection on the primary, and a report
   // is not a load test.
-  for (const endpoint of endpointsOf(config)) members.push(await describeMember(endpoint, config));
+  for (const endpoint of endpointsOf(config)) members.push(await describeMember(endpoint, config, reach));
   return { members, topology: describeTopology(members) };
 }

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { PipelineConfig } from '../config/load.js';
 import { runChecks, type RunCheckOptions } from '../checks/run.js';
 import { CHECK_NAMES, type CheckName, type CheckResult, type CheckStatus } from '../checks/result.js';
-import { endpointsOf, tryConnect } from '../checks/endpoints.js';
+import { Reachability, endpointsOf, tryConnect } from '../checks/endpoints.js';
 import { redactText } from '../common/redact.js';
 import { overallStatus } from './context.js';
 import { collectEnvironment, type EnvironmentReport } from './environment.js';
@@ -54,8 +54,12 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
   let runsError: string | undefined;
   let history: HistoryLookup | undefined;
 
+  // One memory of unreachable members for the whole report: with the primary down, the
+  // runs, every check and the environment say so after one timeout, not one each.
+  const reach = options.reach ?? new Reachability();
+  reach.current = 'the read of the sync runs';
   const primary = endpointsOf(config)[0]!;
-  const c = await tryConnect(primary, config);
+  const c = await tryConnect(primary, config, reach);
   if (c.ok) {
     try {
       const db = c.client.db(config.mongodb.database);
@@ -72,13 +76,14 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
 
   const reused = history?.results ?? {};
   const live = enabled.filter((n) => !reused[n]);
-  const liveResults = await runChecks(config, live, options);
+  const liveResults = await runChecks(config, live, { ...options, reach });
   const byName = new Map<CheckName, CheckResult>(liveResults.map((r) => [r.name, r]));
   const checks = enabled.map((n) => reused[n] ?? byName.get(n)).filter((r): r is CheckResult => Boolean(r));
   const checkSources: Partial<Record<CheckName, string>> = {};
   for (const n of enabled) checkSources[n] = reused[n] ? history!.notes[n]! : options.fromHistory ? `live (${history?.notes[n] ?? 'history unreadable'})` : 'live';
 
-  const environment = await collectEnvironment(config);
+  reach.current = 'the environment probe';
+  const environment = await collectEnvironment(config, reach);
   return {
     kind: 'proofline-evidence',
     version: 1,
