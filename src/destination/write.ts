@@ -188,7 +188,7 @@ export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, opt
       streams[target.name] = { ...counts, collection: target.collection, mode: target.destinationSyncMode };
       logger.info(
         { stream: target.name, collection: target.collection, mode: target.destinationSyncMode, ...counts },
-        `stream ${target.name}: read ${counts.read} = inserted ${counts.inserted} + updated ${counts.updated} + unchanged ${counts.unchanged} + rejected ${counts.rejected}`,
+        `stream ${target.name}: read ${counts.read} = inserted ${counts.inserted} + updated ${counts.updated} + unchanged ${counts.unchanged} + duplicate ${counts.duplicate} + rejected ${counts.rejected}`,
       );
     }
     for (const [name, n] of Object.entries(unknownStreams)) logger.warn({ stream: name, rejected: n }, `${n} record(s) of stream ${name}, which is not in the catalog, rejected into ${UNKNOWN_STREAMS}_rejects`);

@@ -17,7 +17,7 @@ export interface SyncOutcome {
   sync: string;
   status: string;
   finishedAt: Date;
-  streams: { stream: string; inserted: number; updated: number; unchanged: number; rejected: number; read: number }[];
+  streams: { stream: string; inserted: number; updated: number; unchanged: number; duplicate?: number; rejected: number; read: number }[];
 }
 
 export interface ServerStats {
@@ -82,7 +82,7 @@ export class MonitorMetrics {
     this.syncRuns.inc({ sync: o.sync, status: o.status });
     if (o.status === 'succeeded' || o.status === 'success' || o.status === 'ok') this.syncLastSuccess.set({ sync: o.sync }, o.finishedAt.getTime() / 1000);
     for (const s of o.streams) {
-      for (const outcome of ['inserted', 'updated', 'unchanged', 'rejected'] as const) this.syncRecords.inc({ stream: s.stream, outcome }, s[outcome] ?? 0);
+      for (const outcome of ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected'] as const) this.syncRecords.inc({ stream: s.stream, outcome }, s[outcome] ?? 0);
     }
   }
 

@@ -141,7 +141,7 @@ export class SyncSchedules {
     const status = e.controller?.signal.aborted && report.status !== 'succeeded' ? 'interrupted' : report.status;
     const finishedAt = report.finishedAt ?? new Date().toISOString();
     log.info(
-      { event: 'sync_end', sync: name, runId: report.runId, status, streams: report.streams.map((s) => ({ stream: s.stream, read: s.read, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, rejected: s.rejected })) },
+      { event: 'sync_end', sync: name, runId: report.runId, status, streams: report.streams.map((s) => ({ stream: s.stream, read: s.read, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, duplicate: s.duplicate, rejected: s.rejected })) },
       `sync ${name}: ${status}`,
     );
     await this.record(name, { status, startedAt, finishedAt, streams: report.streams as unknown as Record<string, unknown>[] });

@@ -43,17 +43,17 @@ function runsSection(bundle: EvidenceBundle): ReportSection {
       (s, i) =>
         `<tr>${i === 0 ? `<td rowspan="${Math.max(1, run.streams.length)}"><code>${esc(run.runId)}</code><br><span class="badge ${run.status === 'succeeded' || run.status === 'success' || run.status === 'completed' ? 'pass' : run.status === 'failed' ? 'fail' : 'warn'}">${esc(run.status)}</span><br><span class="muted">${esc(run.startedAt)}</span></td>` : ''}${
           s
-            ? `${cell(s.stream)}${cell(s.read)}${cell(s.inserted)}${cell(s.updated)}${cell(s.unchanged)}${cell(s.rejected)}<td class="${s.balanced === false ? 'fail' : s.balanced ? 'pass' : 'muted'}">${s.balanced === null ? 'n/a' : yes(s.balanced)}</td>${cell(Object.entries(s.reasons).map(([k, n]) => `${k}: ${n}`).join(', ') || '—')}`
-            : '<td colspan="8" class="muted">no stream recorded</td>'
+            ? `${cell(s.stream)}${cell(s.read)}${cell(s.inserted)}${cell(s.updated)}${cell(s.unchanged)}${cell(s.duplicate)}${cell(s.rejected)}<td class="${s.balanced === false ? 'fail' : s.balanced ? 'pass' : 'muted'}">${s.balanced === null ? 'n/a' : yes(s.balanced)}</td>${cell(Object.entries(s.reasons).map(([k, n]) => `${k}: ${n}`).join(', ') || '—')}`
+            : '<td colspan="9" class="muted">no stream recorded</td>'
         }</tr>`,
     ),
   );
   const latest = runs[0]!;
-  const outcomes = ['inserted', 'updated', 'unchanged', 'rejected'] as const;
+  const outcomes = ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected'] as const;
   const perStream = latest.streams.map((s) => ({ label: s.stream, values: Object.fromEntries(outcomes.map((k) => [k, s[k]])) }));
   const chart = perStream.length ? groupedBarChart('runs-latest', `latest run ${latest.runId}: records per stream, by outcome`, perStream, outcomes, { unit: 'records', integer: true }) : '';
-  const html = `<div id="runs"><p>The latest ${runs.length} sync run(s), newest first. Every record read is accounted for: read = inserted + updated + unchanged + rejected (column ✓).</p>
-<table class="runs"><tr><th>run</th><th>stream</th><th>read</th><th>inserted</th><th>updated</th><th>unchanged</th><th>rejected</th><th>balanced</th><th>rejection reasons</th></tr>${rows.join('')}</table><div class="charts">${chart}</div></div>`;
+  const html = `<div id="runs"><p>The latest ${runs.length} sync run(s), newest first. Every record read is accounted for: read = inserted + updated + unchanged + duplicate + rejected (column ✓).</p>
+<table class="runs"><tr><th>run</th><th>stream</th><th>read</th><th>inserted</th><th>updated</th><th>unchanged</th><th>duplicate</th><th>rejected</th><th>balanced</th><th>rejection reasons</th></tr>${rows.join('')}</table><div class="charts">${chart}</div></div>`;
   return { title: 'Sync runs', html, data: runs };
 }
 

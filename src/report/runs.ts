@@ -6,7 +6,7 @@ import { withoutInternals } from '../common/server-message.js';
  * The latest sync runs, as the sync engine recorded them in `_proofline_runs`. Read
  * tolerantly (a field the engine renames shows up as missing, not as a crash), with
  * every string redacted, and with the accounting identity checked per stream:
- * read = inserted + updated + unchanged + rejected.
+ * read = inserted + updated + unchanged + duplicate + rejected.
  */
 
 export const RUNS_COLLECTION = '_proofline_runs';
@@ -17,6 +17,8 @@ export interface RunStreamSummary {
   inserted: number | null;
   updated: number | null;
   unchanged: number | null;
+  /** Absent in runs recorded before duplicates were counted: 0 then. */
+  duplicate: number | null;
   rejected: number | null;
   /** Rejection reasons counted by kind, when the run recorded them. */
   reasons: Record<string, number>;
@@ -50,8 +52,8 @@ function reasonsOf(v: unknown): Record<string, number> {
 
 function streamOf(name: string, s: Document): RunStreamSummary {
   const c = (s.counts && typeof s.counts === 'object' ? s.counts : s) as Document;
-  const counts = { read: num(c.read), inserted: num(c.inserted), updated: num(c.updated), unchanged: num(c.unchanged), rejected: num(c.rejected) };
-  const parts = [counts.inserted, counts.updated, counts.unchanged, counts.rejected];
+  const counts = { read: num(c.read), inserted: num(c.inserted), updated: num(c.updated), unchanged: num(c.unchanged), duplicate: num(c.duplicate) ?? 0, rejected: num(c.rejected) };
+  const parts = [counts.inserted, counts.updated, counts.unchanged, counts.duplicate, counts.rejected];
   const balanced = counts.read === null || parts.some((p) => p === null) ? null : counts.read === parts.reduce<number>((a, b) => a + (b ?? 0), 0);
   const error = str(s.error ?? s.message);
   return { stream: name, ...counts, reasons: reasonsOf(s.rejectionReasons ?? s.reasons ?? c.rejection_reasons ?? c.reasons), balanced, ...(error ? { error } : {}) };

@@ -16,6 +16,7 @@ import { leaseTimings } from '../config/lease.js';
 import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
 import { rejectRateVerdict } from './reject-rate.js';
+import { emptyCounts } from './stream-target.js';
 import { targetOf } from './targets.js';
 import { serverMessage } from '../common/server-message.js';
 
@@ -102,7 +103,7 @@ interface StreamRunContext {
   lease: { ttlMs: number; waitMs: number };
 }
 
-const ZERO_COUNTS = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejectedByKind: {} };
+const ZERO_COUNTS = emptyCounts();
 
 /** The stream under its lease: only the lease holder reads and writes. */
 async function syncStreamLeased(s: StreamConfig, c: StreamRunContext): Promise<{ report: StreamReport; interrupted: boolean }> {

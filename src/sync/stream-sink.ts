@@ -1,16 +1,17 @@
 import type { Db, Document } from 'mongodb';
 import type { Logger } from '../common/logger.js';
 import { contentHash } from '../model/content-hash.js';
-import { keyId } from '../model/primary-key.js';
+import { getPath, keyId } from '../model/primary-key.js';
 import { toJsonView } from '../model/schema.js';
 import type { AirbyteRecordMessage } from '../protocol/messages.js';
 import { insertBatch, upsertBatch, type BatchOutcome } from '../store/batch-write.js';
 import { locationOf, writeRejects, type Failure, type Reject } from '../store/rejects.js';
+import { InRunDuplicates } from './in-run-duplicates.js';
 import { emptyCounts, type StreamCounts, type StreamTarget } from './stream-target.js';
 
 /**
  * One stream of one run: map → validate → batch → write. Every record read ends in
- * exactly one counter (read = inserted + updated + unchanged + rejected); a record that
+ * exactly one counter (read = inserted + updated + unchanged + duplicate + rejected); a record that
  * fails mapping, the schema, its primary key or the server's own checks goes to the
  * quarantine with its location, raw data and every failure.
  */
@@ -32,6 +33,8 @@ const MAX_INFLIGHT = 2;
 interface Pending {
   doc: Document;
   raw: AirbyteRecordMessage['data'];
+  /** Replaces a record of this run already written in an earlier batch (counted as its duplicate). */
+  supersedes?: boolean;
 }
 
 export class StreamSink {
@@ -40,6 +43,9 @@ export class StreamSink {
   private rejects: Reject[] = [];
   private readonly inflight: Promise<void>[] = [];
   private readonly keyed: boolean;
+  private readonly duplicates = new InRunDuplicates();
+  /** Index in `pending` of each key buffered in the current batch. */
+  private pendingByKey = new Map<string, number>();
 
   constructor(
     readonly target: StreamTarget,
@@ -89,8 +95,24 @@ export class StreamSink {
     // updated, so only keyed writes pay for it (append never compares).
     const lineage = (doc._proofline && typeof doc._proofline === 'object' ? doc._proofline : {}) as Document;
     doc._proofline = keyed ? { ...lineage, run_id: this.ctx.runId, content_hash: contentHash(doc) } : { ...lineage, run_id: this.ctx.runId };
-    this.pending.push({ doc, raw });
+    if (keyed) this.keep(doc, raw);
+    else this.pending.push({ doc, raw });
     return this.bufferedCount >= this.target.batchSize;
+  }
+
+  /** A keyed document, after in-run duplicate resolution: one document per key and batch. */
+  private keep(doc: Document, raw: AirbyteRecordMessage['data']): void {
+    const id = doc._id as string;
+    const verdict = this.duplicates.judge(id, this.target.cursorField ? getPath(doc, this.target.cursorField) : undefined);
+    if (verdict === 'first') {
+      this.pendingByKey.set(id, this.pending.push({ doc, raw }) - 1);
+      return;
+    }
+    this.counts.duplicate += 1;
+    if (verdict === 'loses') return;
+    const at = this.pendingByKey.get(id);
+    if (at !== undefined) this.pending[at] = { doc, raw, ...(this.pending[at]!.supersedes ? { supersedes: true } : {}) };
+    else this.pendingByKey.set(id, this.pending.push({ doc, raw, supersedes: true }) - 1);
   }
 
   /**
@@ -105,6 +127,7 @@ export class StreamSink {
     const rejects = this.rejects;
     this.pending = [];
     this.rejects = [];
+    this.pendingByKey = new Map();
     const chained = this.keyed && this.inflight.length > 0 ? this.inflight[this.inflight.length - 1] : undefined;
     const p = (async () => {
       await chained;
@@ -123,23 +146,37 @@ export class StreamSink {
   }
 
   private async write(batch: Pending[], rejects: Reject[]): Promise<void> {
-    if (batch.length) {
-      const coll = this.ctx.db.collection(this.ctx.writeCollection);
-      const docs = batch.map((p) => p.doc);
-      const r: BatchOutcome = this.keyed ? await upsertBatch(coll, docs, this.target.cursorField) : await insertBatch(coll, docs);
+    // A record replacing one this run already wrote was counted `duplicate` when read: its
+    // write outcome is not counted again (the key's own outcome was counted with the first).
+    const fresh = batch.filter((p) => !p.supersedes);
+    const superseding = batch.filter((p) => p.supersedes);
+    if (fresh.length) {
+      const r = await this.writeDocs(fresh, rejects);
       this.counts.inserted += r.inserted;
       this.counts.updated += r.updated;
       this.counts.unchanged += r.unchanged;
-      for (const f of r.failed) {
-        const p = batch[f.index];
-        if (!p) continue;
-        const failure = { field: '(document)', rule: 'server_rejected', value: null, message: `${f.message}${f.code !== undefined ? ` (code ${f.code})` : ''}` };
-        this.counts.rejected += 1;
-        this.counts.rejectedByKind.server_rejected = (this.counts.rejectedByKind.server_rejected ?? 0) + 1;
-        rejects.push({ stream: this.target.name, location: locationOf(p.raw), record: p.raw, failures: [failure] });
-      }
+    }
+    if (superseding.length) {
+      const r = await this.writeDocs(superseding, rejects);
+      this.counts.duplicate -= r.failed.length;
     }
     await writeRejects(this.ctx.db, this.target.collection, this.ctx.runId, rejects);
     if (this.ctx.flushDelayMs && batch.length + rejects.length > 0) await new Promise((r) => setTimeout(r, this.ctx.flushDelayMs));
+  }
+
+  /** One bulk write; documents the server refused are counted rejected and quarantined. */
+  private async writeDocs(batch: Pending[], rejects: Reject[]): Promise<BatchOutcome> {
+    const coll = this.ctx.db.collection(this.ctx.writeCollection);
+    const docs = batch.map((p) => p.doc);
+    const r: BatchOutcome = this.keyed ? await upsertBatch(coll, docs, this.target.cursorField) : await insertBatch(coll, docs);
+    for (const f of r.failed) {
+      const p = batch[f.index];
+      if (!p) continue;
+      const failure = { field: '(document)', rule: 'server_rejected', value: null, message: `${f.message}${f.code !== undefined ? ` (code ${f.code})` : ''}` };
+      this.counts.rejected += 1;
+      this.counts.rejectedByKind.server_rejected = (this.counts.rejectedByKind.server_rejected ?? 0) + 1;
+      rejects.push({ stream: this.target.name, location: locationOf(p.raw), record: p.raw, failures: [failure] });
+    }
+    return r;
   }
 }

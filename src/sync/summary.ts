@@ -4,7 +4,7 @@ import type { StreamReport, SyncReport } from './run-sync.js';
 
 /** Human and machine renderings of a SyncReport. */
 
-export const balanced = (s: StreamReport): boolean => s.read === s.inserted + s.updated + s.unchanged + s.rejected;
+export const balanced = (s: StreamReport): boolean => s.read === s.inserted + s.updated + s.unchanged + s.duplicate + s.rejected;
 
 function kinds(s: StreamReport): string {
   return Object.entries(s.rejectedByKind)
@@ -16,7 +16,7 @@ function kinds(s: StreamReport): string {
 export function renderSummary(report: SyncReport, color = pc.isColorSupported): string {
   const c = color ? pc : pc.createColors(false);
   const table = new Table({
-    head: ['stream', 'collection', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'rejected by kind', 'status'],
+    head: ['stream', 'collection', 'read', 'inserted', 'updated', 'unchanged', 'duplicate', 'rejected', 'rejected by kind', 'status'],
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
   for (const s of report.streams) {
@@ -30,18 +30,19 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
             : s.validated === false
               ? c.yellow('ok, not validated (no schema)')
               : c.green('ok');
-    table.push([s.stream, s.collection, s.read, s.inserted, s.updated, s.unchanged, s.rejected ? c.yellow(String(s.rejected)) : 0, kinds(s), status]);
+    table.push([s.stream, s.collection, s.read, s.inserted, s.updated, s.unchanged, s.duplicate, s.rejected ? c.yellow(String(s.rejected)) : 0, kinds(s), status]);
   }
-  const t = report.streams.reduce((a, s) => ({ read: a.read + s.read, inserted: a.inserted + s.inserted, updated: a.updated + s.updated, unchanged: a.unchanged + s.unchanged, rejected: a.rejected + s.rejected }), {
+  const t = report.streams.reduce((a, s) => ({ read: a.read + s.read, inserted: a.inserted + s.inserted, updated: a.updated + s.updated, unchanged: a.unchanged + s.unchanged, duplicate: a.duplicate + s.duplicate, rejected: a.rejected + s.rejected }), {
     read: 0,
     inserted: 0,
     updated: 0,
     unchanged: 0,
+    duplicate: 0,
     rejected: 0,
   });
-  table.push([c.bold('total'), '', t.read, t.inserted, t.updated, t.unchanged, t.rejected, '', '']);
+  table.push([c.bold('total'), '', t.read, t.inserted, t.updated, t.unchanged, t.duplicate, t.rejected, '', '']);
   const ok = report.streams.every(balanced);
-  const identity = ok ? c.green('read = inserted + updated + unchanged + rejected: holds for every stream') : c.red('read ≠ inserted + updated + unchanged + rejected: records unaccounted for');
+  const identity = ok ? c.green('read = inserted + updated + unchanged + duplicate + rejected: holds for every stream') : c.red('read ≠ inserted + updated + unchanged + duplicate + rejected: records unaccounted for');
   const status = report.status === 'succeeded' ? c.green(report.status) : report.status === 'skipped' ? c.yellow(report.status) : c.red(report.status);
   return `run ${report.runId} (${report.pipeline}): ${status}\n${table.toString()}\n${identity}\n`;
 }

@@ -139,8 +139,8 @@ describe('dashboard in headless Chromium', () => {
     // Reconciled sync counts.
     const runs = await page.locator('#runs tbody').innerText();
     expect(runs).toContain('infoclimat_hourly');
-    expect(runs).toContain('✓ 4 = 2 + 0 + 1 + 1');
-    expect(runs).toContain('✓ 3 = 2 + 1 + 0 + 0');
+    expect(runs).toContain('✓ 4 = 2 + 0 + 1 + 0 + 1');
+    expect(runs).toContain('✓ 3 = 2 + 1 + 0 + 0 + 0');
 
     // FerretDB answers getLog: the panel shows collected lines, not "unsupported".
     await expect.poll(async () => page.locator('#serverlog-note').innerText()).toMatch(/notable lines/);

@@ -50,8 +50,8 @@ describe('the evidence report in Chromium', () => {
       els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0).length,
     );
     expect(shapes).toBeGreaterThan(5);
-    // 4 streams × inserted/updated/unchanged/rejected.
-    await expect(page.locator('#runs svg.chart rect.bar').count()).resolves.toBe(16);
+    // 4 streams × inserted/updated/unchanged/duplicate/rejected.
+    await expect(page.locator('#runs svg.chart rect.bar').count()).resolves.toBe(20);
   });
 
   it('lists the thresholds with the measured values and verdicts', async () => {

@@ -53,7 +53,7 @@ describe('an external Airbyte source into MongoDB', () => {
     expect(third.error).toBeUndefined();
 
     for (const r of [first, second, third]) {
-      for (const c of Object.values(r.result!.streams)) expect(c.read).toBe(c.inserted + c.updated + c.unchanged + c.rejected);
+      for (const c of Object.values(r.result!.streams)) expect(c.read).toBe(c.inserted + c.updated + c.unchanged + c.duplicate + c.rejected);
     }
     for (const name of ['users', 'products', 'purchases']) {
       const coll = scratch.client.db(db).collection(name);
@@ -96,7 +96,7 @@ describe('an external Airbyte source into MongoDB', () => {
     for (const r of [unknown, malformed, big]) {
       expect(r.error).toBeUndefined();
       const c = r.result!.streams.items!;
-      expect(c.read).toBe(c.inserted + c.updated + c.unchanged + c.rejected);
+      expect(c.read).toBe(c.inserted + c.updated + c.unchanged + c.duplicate + c.rejected);
       expect(c.rejected).toBe(1);
     }
     expect(unknown.result!.streams.items!.rejectedByKind).toEqual({ unknown_stream: 1 });

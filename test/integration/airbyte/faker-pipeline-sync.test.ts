@@ -10,7 +10,7 @@ import { ROOT, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.
  * The real Airbyte connector `source-faker` as an external `airbyte` source of a pipeline,
  * run by `proofline sync`: incremental + append_dedup on the faker's primary key. Rerunning
  * with the same seed (resumed from the saved state, then from scratch) duplicates nothing,
- * and every run balances: read = inserted + updated + unchanged + rejected.
+ * and every run balances: read = inserted + updated + unchanged + duplicate + rejected.
  */
 
 const FAKER = join(ROOT, '.venv/bin/source-faker');
@@ -63,7 +63,7 @@ describe('proofline sync with source-faker as an airbyte source', () => {
     const streams = (JSON.parse(r.stdout) as { streams: StreamReport[] }).streams;
     for (const s of streams) {
       expect(s.status).toBe('succeeded');
-      expect(s.read, s.stream).toBe(s.inserted + s.updated + s.unchanged + s.rejected);
+      expect(s.read, s.stream).toBe(s.inserted + s.updated + s.unchanged + s.duplicate + s.rejected);
       expect(s.rejected).toBe(0);
     }
     return streams;

@@ -25,6 +25,7 @@ interface StreamOut {
   inserted: number;
   updated: number;
   unchanged: number;
+  duplicate: number;
   rejected: number;
   status: string;
   error?: string;
@@ -139,7 +140,7 @@ describe('one writer per stream (lease)', () => {
     expect(takeover.code, takeover.stderr).toBe(0);
     expect(takeover.stderr).toMatch(/took over the expired lease of run/);
     const s = (JSON.parse(takeover.stdout) as { streams: StreamOut[] }).streams[0]!;
-    expect(s.read).toBe(s.inserted + s.updated + s.unchanged + s.rejected);
+    expect(s.read).toBe(s.inserted + s.updated + s.unchanged + s.duplicate + s.rejected);
     expect(await contentOf(f.database)).toEqual(expected);
     const lease = await scratch.client.db(f.database).collection('_proofline_leases').find({}).toArray();
     expect(lease).toHaveLength(1);

@@ -10,7 +10,7 @@ const dbs = scratch.dbs;
 
 interface JsonReport {
   status: string;
-  streams: Array<{ stream: string; read: number; inserted: number; updated: number; unchanged: number; rejected: number; rejectedByKind: Record<string, number>; balanced: boolean }>;
+  streams: Array<{ stream: string; read: number; inserted: number; updated: number; unchanged: number; duplicate: number; rejected: number; rejectedByKind: Record<string, number>; balanced: boolean }>;
 }
 
 describe('proofline sync', () => {
@@ -42,13 +42,13 @@ describe('proofline sync', () => {
 
     const second = await runCli(['sync', '--config', file], { env });
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toContain('read = inserted + updated + unchanged + rejected: holds for every stream');
+    expect(second.stdout).toContain('read = inserted + updated + unchanged + duplicate + rejected: holds for every stream');
     const secondJson = await runCli(['sync', '--config', file, '--json'], { env });
     const r2 = JSON.parse(secondJson.stdout) as JsonReport;
     for (const [i, s] of r2.streams.entries()) {
       expect(s.inserted, s.stream).toBe(0);
       expect(s.updated, s.stream).toBe(0);
-      expect(s.unchanged, s.stream).toBe(s.read - s.rejected);
+      expect(s.unchanged, s.stream).toBe(s.read - s.rejected - s.duplicate);
       expect(s.read, s.stream).toBe(r1.streams[i]!.read);
     }
     expect(await scratch.client.db(database).collection('hourly_measurements').countDocuments()).toBe(hourly);

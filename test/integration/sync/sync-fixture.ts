@@ -66,8 +66,8 @@ export function fixture(prefix: string): Fixture {
   };
 }
 
-export function expectBalanced(streams: Array<{ read: number; inserted: number; updated: number; unchanged: number; rejected: number }>): void {
+export function expectBalanced(streams: Array<{ read: number; inserted: number; updated: number; unchanged: number; duplicate: number; rejected: number }>): void {
   for (const s of streams) {
-    if (s.read !== s.inserted + s.updated + s.unchanged + s.rejected) throw new Error(`unbalanced counts: ${JSON.stringify(s)}`);
+    if (s.read !== s.inserted + s.updated + s.unchanged + s.duplicate + s.rejected) throw new Error(`unbalanced counts: ${JSON.stringify(s)}`);
   }
 }

@@ -43,11 +43,13 @@ describe('incremental + append_dedup', () => {
     expect(await db.collection('obs').countDocuments()).toBe(120);
     expect(await db.collection('obs_rejects').countDocuments(), 'rejects are idempotent').toBe(3);
 
-    // One value changes, one older version of a record arrives later: updated 1, the stale one is unchanged.
+    // One value changes; S0/5 comes again in b.jsonl with the same cursor: read last, it wins
+    // and counts as a duplicate of this run's S0/5 (whose own outcome, judged first, is unchanged).
     f.writeFile('a.jsonl', [...good.map((o) => (o.seq === 7 ? { ...o, temp: 21.5 } : o))]);
     f.writeFile('b.jsonl', [{ station: 'S0', seq: 5, temp: 11 }]);
     const third = await sync(f, mode);
-    expect(third.streams[0]).toMatchObject({ read: 121, inserted: 0, updated: 2, unchanged: 119, rejected: 0 });
+    expect(third.streams[0]).toMatchObject({ read: 121, inserted: 0, updated: 1, unchanged: 119, duplicate: 1, rejected: 0 });
+    expect(await db.collection('obs').findOne({ station: 'S0', seq: 5 })).toMatchObject({ temp: 11 });
     expect(await db.collection('obs').findOne({ station: 'S2', seq: 7 })).toMatchObject({ temp: 21.5 });
 
     const runs = await db.collection('_proofline_runs').find().sort({ startedAt: 1 }).toArray();

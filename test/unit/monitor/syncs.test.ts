@@ -23,7 +23,7 @@ function config(syncs: unknown[]) {
 const report = (stream: string) => ({
   status: 'succeeded',
   finishedAt: new Date().toISOString(),
-  streams: [{ stream, read: 5, inserted: 3, updated: 1, unchanged: 0, rejected: 1 }],
+  streams: [{ stream, read: 5, inserted: 3, updated: 1, unchanged: 0, duplicate: 0, rejected: 1 }],
 });
 
 describe('scheduled syncs', () => {

@@ -13,10 +13,13 @@ describe('summarizeRun', () => {
         { stream: 'a', read: 10, inserted: 5, updated: 2, unchanged: 1, rejected: 2, rejectionReasons: { out_of_range: 2 } },
         { stream: 'b', read: 10, inserted: 5, updated: 2, unchanged: 1, rejected: 1 },
         { stream: 'c', read: 3 },
+        { stream: 'd', read: 10, inserted: 5, updated: 2, unchanged: 1, duplicate: 1, rejected: 1 },
       ],
     });
     expect(run.startedAt).toBe('2024-10-26T00:00:00.000Z');
-    expect(run.streams.map((s) => s.balanced)).toEqual([true, false, null]);
+    // b lacks one record; d has it as a duplicate (runs recorded before duplicates counted read as 0).
+    expect(run.streams.map((s) => s.balanced)).toEqual([true, false, null, true]);
+    expect(run.streams[3]!.duplicate).toBe(1);
     expect(run.streams[0]!.reasons).toEqual({ out_of_range: 2 });
   });
 

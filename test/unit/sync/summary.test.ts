@@ -3,17 +3,19 @@ import { exitCodeOf } from '../../../src/cli/sync.js';
 import type { SyncReport } from '../../../src/sync/run-sync.js';
 import { renderSummary, toJson } from '../../../src/sync/summary.js';
 
-const stream = { stream: 'hourly', collection: 'hourly_measurements', read: 10, inserted: 6, updated: 1, unchanged: 1, rejected: 2, rejectedByKind: { maximum: 2 }, status: 'succeeded' as const, durationMs: 5, validated: true };
+const stream = { stream: 'hourly', collection: 'hourly_measurements', read: 10, inserted: 6, updated: 1, unchanged: 1, duplicate: 0, rejected: 2, rejectedByKind: { maximum: 2 }, status: 'succeeded' as const, durationMs: 5, validated: true };
 const report: SyncReport = { runId: 'r1', pipeline: 'weather', startedAt: 'a', finishedAt: 'b', status: 'succeeded', streams: [stream] };
 
 describe('sync summary', () => {
   it('prints one row per stream, a total and the reconciliation verdict, without colour when asked', () => {
     const text = renderSummary(report, false);
     expect(text).toContain('run r1 (weather): succeeded');
-    expect(text).toMatch(/hourly\s+│ hourly_measurements │ 10\s+│ 6\s+│ 1\s+│ 1\s+│ 2\s+│ maximum 2/);
+    expect(text).toMatch(/hourly\s+│ hourly_measurements │ 10\s+│ 6\s+│ 1\s+│ 1\s+│ 0\s+│ 2\s+│ maximum 2/);
     expect(text).toContain('holds for every stream');
     expect(text).not.toContain('\u001b[');
     expect(renderSummary({ ...report, streams: [{ ...stream, read: 11 }] }, false)).toContain('records unaccounted for');
+    // A duplicate is one of the terms: 11 read with one duplicate balances.
+    expect(renderSummary({ ...report, streams: [{ ...stream, read: 11, duplicate: 1 }] }, false)).toContain('read = inserted + updated + unchanged + duplicate + rejected: holds for every stream');
   });
 
   it('JSON carries the counts, kinds and the balance per stream', () => {
