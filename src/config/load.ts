@@ -1,3 +1,4 @@
+import { redactText, rememberSecrets } from '../common/redact.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -61,8 +62,10 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   if (env.PROOFLINE_POSTGRES_URL) mongo.postgres_url = env.PROOFLINE_POSTGRES_URL;
   if (env.MONGODB_REPLICA_URIS !== undefined) mongo.replicas = env.MONGODB_REPLICA_URIS.split(',').map((s) => s.trim()).filter(Boolean);
   if (doc.mongodb !== undefined || env.MONGODB_URI) doc.mongodb = mongo;
+  // Before anything can quote them: a malformed URI must not leak through a schema error or a driver message.
+  for (const uri of [mongo.uri, mongo.postgres_url, ...(Array.isArray(mongo.replicas) ? mongo.replicas : [])]) if (typeof uri === 'string') rememberSecrets(uri);
   if (!validate(doc)) {
-    const lines = describeSchemaErrors(validate.errors);
+    const lines = describeSchemaErrors(validate.errors).map(redactText);
     throw new ConfigError(`invalid config ${file}:\n  ${lines.join('\n  ')}`);
   }
   validateStreams((doc.streams ?? []) as StreamConfig[], file);

@@ -1,6 +1,6 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { ErrorCode, ProoflineError } from '../errors.js';
-import { redactText, redactUri, uriHosts } from '../common/redact.js';
+import { redactText, redactUri, rememberSecrets, uriHosts } from '../common/redact.js';
 
 /**
  * The one owner of MongoClient lifecycles. Checks, writers and commands never call
@@ -33,6 +33,7 @@ export function clientOptions(options: ConnectOptions = {}): MongoClientOptions 
 /** Connect and wait for the server to answer; errors are classified and redacted. */
 export async function connect(uri: string, options: ConnectOptions = {}): Promise<MongoClient> {
   let client: MongoClient;
+  rememberSecrets(uri);
   try {
     client = new MongoClient(uri, clientOptions(options));
   } catch (e) {

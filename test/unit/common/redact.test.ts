@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, redactUri, uriHosts } from '../../../src/common/redact.js';
+import { redactText, redactUri, rememberSecrets, secretsOf, uriHosts } from '../../../src/common/redact.js';
 
 describe('redact', () => {
   it('hides user and password of any URI', () => {
@@ -25,5 +25,36 @@ describe('redact', () => {
   it('extracts the host list without credentials', () => {
     expect(uriHosts('mongodb://u:p@a:1,b:2/db?x=1')).toBe('a:1,b:2');
     expect(uriHosts('mongodb://127.0.0.1:27018/')).toBe('127.0.0.1:27018');
+  });
+});
+
+describe('redact, whatever the URI looks like', () => {
+  const cases: Array<[string, string[]]> = [
+    ['mongodb://user:S3cret/Passw0rd@127.0.0.1:27017/', ['S3cret/Passw0rd', 'S3cret', 'Passw0rd']],
+    ['mongodb://user:S3cret@Passw0rd@127.0.0.1:27017/', ['S3cret', 'Passw0rd']],
+    ['mongodb://user:S3cretPassw0rd@h1:1,user:S3cretPassw0rd@h2:2/db', ['S3cretPassw0rd']],
+    ['mongodb+srv://user:S3cret%2FPassw0rd@cluster0.example.net/db', ['S3cret%2FPassw0rd', 'S3cret/Passw0rd']],
+    ['mongodb://h:1/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:T0kenValue99', ['T0kenValue99']],
+    ['mongodb://h:1/?tls=true&tlsCertificateKeyFilePassword=KeyPassw0rd', ['KeyPassw0rd']],
+  ];
+
+  it.each(cases)('%s never shows its secrets', (uri, secrets) => {
+    const text = `failed to connect to ${uri} after 3 tries`;
+    for (const s of secrets) expect(redactText(text)).not.toContain(s);
+    expect(redactText(text)).toContain('after 3 tries');
+  });
+
+  it('takes the host list after the last @, so a label never holds a password', () => {
+    expect(uriHosts('mongodb://user:S3cret/Passw0rd@127.0.0.1:27017/')).toBe('127.0.0.1:27017');
+    expect(uriHosts('mongodb://user:S3cret@Passw0rd@127.0.0.1:27017/db')).toBe('127.0.0.1:27017');
+    expect(uriHosts('mongodb://u:a@h1:1,u:b@h2:2/db')).toBe('h2:2');
+  });
+
+  it('scrubs a remembered password where a driver quotes it without its scheme', () => {
+    rememberSecrets('mongodb://user:Qu0tedS3cret@Frag99@127.0.0.1:27017/');
+    const msg = redactText('Unable to parse user:Qu0tedS3cret with URL; host Frag99@127.0.0.1:27017 is unreachable');
+    expect(msg).not.toContain('Qu0tedS3cret');
+    expect(msg).not.toContain('Frag99');
+    expect(secretsOf('mongodb://127.0.0.1:27017/')).toEqual([]);
   });
 });
