@@ -50,7 +50,7 @@ export const EXIT_ALREADY_RUNNING = 3;
 
 export function exitCodeOf(report: SyncReport): number {
   if (report.status !== 'succeeded' && report.status !== 'skipped') return 1;
-  if (report.streams.some((s) => s.status === 'failed' || s.rejectRateExceeded)) return 1;
+  if (report.streams.some((s) => s.status === 'failed' || s.rejectRateExceeded || s.driftFailed)) return 1;
   return report.streams.some((s) => s.status === 'already_running') ? EXIT_ALREADY_RUNNING : 0;
 }
 

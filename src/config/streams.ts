@@ -5,6 +5,7 @@ import type { JsonObject } from '../protocol/messages.js';
 import { sourceConnector, SOURCE_TYPES } from '../sources/registry.js';
 import { MAPPER_NAMES } from '../transform/mapper.js';
 import { describeSchemaErrors } from '../common/schema-errors.js';
+import { COLUMN_TYPES, DRIFT_POLICIES, type ColumnType, type DriftPolicy } from '../sync/schema-drift.js';
 
 /**
  * `streams:` — what to ingest. Owned by the ingestion engine (src/sync). Each stream reads
@@ -37,6 +38,10 @@ export interface StreamConfig {
   batch_size: number;
   /** Fail the run (exit 1) when rejected/read exceeds this rate; unset = never. */
   max_reject_rate?: number;
+  /** Source columns the stream expects (column → JSON type or `any`): each run reports drift against them. */
+  expected_columns?: Record<string, ColumnType>;
+  /** What schema drift does (sync/schema-drift.ts): warn (default), fail the run, or quarantine the records. */
+  drift: DriftPolicy;
 }
 
 const fieldName = { type: 'string', minLength: 1, pattern: '^[^$\\s][^\\s]*$', description: 'a field name or dot path' } as const;
@@ -69,6 +74,8 @@ export const streamsSchema = {
       cursor_field: fieldName,
       batch_size: { type: 'integer', minimum: 1, maximum: 100000, default: 1000 },
       max_reject_rate: { type: 'number', minimum: 0, maximum: 1 },
+      expected_columns: { type: 'object', minProperties: 1, additionalProperties: { enum: [...COLUMN_TYPES] } },
+      drift: { enum: [...DRIFT_POLICIES], default: 'warn' },
     },
   },
 } as const;

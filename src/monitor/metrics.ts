@@ -17,7 +17,7 @@ export interface SyncOutcome {
   sync: string;
   status: string;
   finishedAt: Date;
-  streams: { stream: string; inserted: number; updated: number; unchanged: number; duplicate?: number; rejected: number; read: number }[];
+  streams: { stream: string; inserted: number; updated: number; unchanged: number; duplicate?: number; rejected: number; read: number; drift?: { byKind: Record<string, number> } }[];
 }
 
 export interface ServerStats {
@@ -41,6 +41,7 @@ export class MonitorMetrics {
   readonly replicationLag = new Gauge({ name: 'proofline_replication_lag_seconds', help: 'Worst replication delay observed in the last replication run; absent when no probe write arrived', labelNames: ['replica'], registers: [this.registry] });
   readonly replicationUnconfirmed = new Gauge({ name: 'proofline_replication_unconfirmed_writes', help: 'Probe writes not seen on the replica within the timeout, last replication run', labelNames: ['replica'], registers: [this.registry] });
   readonly syncRecords = new Counter({ name: 'proofline_sync_records_total', help: 'Records of scheduled syncs by outcome', labelNames: ['stream', 'outcome'], registers: [this.registry] });
+  readonly schemaDrift = new Gauge({ name: 'proofline_schema_drift_fields', help: 'Source fields drifting from the stream\'s expected_columns in its last scheduled sync, by kind (new, missing, type_changed)', labelNames: ['stream', 'kind'], registers: [this.registry] });
   readonly syncRuns = new Counter({ name: 'proofline_sync_runs_total', help: 'Scheduled sync runs by status (skipped = prevented overlap)', labelNames: ['sync', 'status'], registers: [this.registry] });
   readonly syncLastSuccess = new Gauge({ name: 'proofline_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful scheduled sync', labelNames: ['sync'], registers: [this.registry] });
   readonly serverConnections = new Gauge({ name: 'proofline_server_connections', help: 'serverStatus.connections of the primary', labelNames: ['state'], registers: [this.registry] });
@@ -83,6 +84,8 @@ export class MonitorMetrics {
     if (o.status === 'succeeded' || o.status === 'success' || o.status === 'ok') this.syncLastSuccess.set({ sync: o.sync }, o.finishedAt.getTime() / 1000);
     for (const s of o.streams) {
       for (const outcome of ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected'] as const) this.syncRecords.inc({ stream: s.stream, outcome }, s[outcome] ?? 0);
+      // Streams without expected_columns have no drift series (unknown, not 0).
+      if (s.drift) for (const [kind, n] of Object.entries(s.drift.byKind)) this.schemaDrift.set({ stream: s.stream, kind }, n);
     }
   }
 

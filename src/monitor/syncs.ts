@@ -1,3 +1,4 @@
+import type { DriftReport } from '../sync/schema-drift.js';
 import { Cron } from 'croner';
 import type { PipelineConfig } from '../config/load.js';
 import type { MonitorSyncSchedule } from '../config/monitor.js';
@@ -21,6 +22,7 @@ export interface SyncStreamReport extends Omit<StreamCounts, 'rejectedByKind'> {
   collection?: string;
   status?: string;
   error?: string;
+  drift?: DriftReport;
 }
 
 export interface SyncReportLike {

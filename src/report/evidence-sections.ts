@@ -52,8 +52,14 @@ function runsSection(bundle: EvidenceBundle): ReportSection {
   const outcomes = ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected'] as const;
   const perStream = latest.streams.map((s) => ({ label: s.stream, values: Object.fromEntries(outcomes.map((k) => [k, s[k]])) }));
   const chart = perStream.length ? groupedBarChart('runs-latest', `latest run ${latest.runId}: records per stream, by outcome`, perStream, outcomes, { unit: 'records', integer: true }) : '';
+  const drifting = runs.flatMap((run) => run.streams.filter((s) => s.drift?.fields.length).map((s) => ({ run, s })));
+  const driftHtml = drifting.length
+    ? `<h3>Schema drift</h3><table class="drift"><tr><th>run</th><th>stream</th><th>policy</th><th>kind</th><th>field</th><th>records</th></tr>${drifting
+        .flatMap(({ run, s }) => s.drift!.fields.map((f) => `<tr>${cell(run.runId)}${cell(s.stream)}${cell(s.drift!.policy)}${cell(f.kind)}${cell(f.field)}${cell(f.records)}</tr>`))
+        .join('')}</table>`
+    : '<p class="muted">No schema drift in these runs (checked for streams that declare expected_columns).</p>';
   const html = `<div id="runs"><p>The latest ${runs.length} sync run(s), newest first. Every record read is accounted for: read = inserted + updated + unchanged + duplicate + rejected (column ✓).</p>
-<table class="runs"><tr><th>run</th><th>stream</th><th>read</th><th>inserted</th><th>updated</th><th>unchanged</th><th>duplicate</th><th>rejected</th><th>balanced</th><th>rejection reasons</th></tr>${rows.join('')}</table><div class="charts">${chart}</div></div>`;
+<table class="runs"><tr><th>run</th><th>stream</th><th>read</th><th>inserted</th><th>updated</th><th>unchanged</th><th>duplicate</th><th>rejected</th><th>balanced</th><th>rejection reasons</th></tr>${rows.join('')}</table>${driftHtml}<div class="charts">${chart}</div></div>`;
   return { title: 'Sync runs', html, data: runs };
 }
 

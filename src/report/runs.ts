@@ -25,6 +25,8 @@ export interface RunStreamSummary {
   /** null when a counter is missing; false when the counts do not add up. */
   balanced: boolean | null;
   error?: string;
+  /** Schema drift the run found (field, kind), when the stream declares expected_columns. */
+  drift?: { policy: string; fields: { field: string; kind: string; records: number | null }[] };
 }
 
 export interface RunSummary {
@@ -50,13 +52,22 @@ function reasonsOf(v: unknown): Record<string, number> {
   return out;
 }
 
+function driftOf(v: unknown): RunStreamSummary['drift'] | undefined {
+  if (!v || typeof v !== 'object' || !Array.isArray((v as Document).fields)) return undefined;
+  const fields = ((v as Document).fields as Document[])
+    .filter((f) => f && typeof f.field === 'string' && typeof f.kind === 'string')
+    .map((f) => ({ field: redactText(String(f.field)), kind: String(f.kind), records: num(f.records) }));
+  return { policy: String((v as Document).policy ?? 'warn'), fields };
+}
+
 function streamOf(name: string, s: Document): RunStreamSummary {
   const c = (s.counts && typeof s.counts === 'object' ? s.counts : s) as Document;
   const counts = { read: num(c.read), inserted: num(c.inserted), updated: num(c.updated), unchanged: num(c.unchanged), duplicate: num(c.duplicate) ?? 0, rejected: num(c.rejected) };
   const parts = [counts.inserted, counts.updated, counts.unchanged, counts.duplicate, counts.rejected];
   const balanced = counts.read === null || parts.some((p) => p === null) ? null : counts.read === parts.reduce<number>((a, b) => a + (b ?? 0), 0);
   const error = str(s.error ?? s.message);
-  return { stream: name, ...counts, reasons: reasonsOf(s.rejectionReasons ?? s.reasons ?? c.rejection_reasons ?? c.reasons), balanced, ...(error ? { error } : {}) };
+  const drift = driftOf(s.drift);
+  return { stream: name, ...counts, reasons: reasonsOf(s.rejectionReasons ?? s.reasons ?? c.rejection_reasons ?? c.reasons), balanced, ...(error ? { error } : {}), ...(drift ? { drift } : {}) };
 }
 
 function streamsOf(v: unknown): RunStreamSummary[] {

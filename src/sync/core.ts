@@ -4,6 +4,7 @@ import type { AirbyteMessage, AirbyteStateMessage } from '../protocol/messages.j
 import type { Capabilities } from '../store/capabilities.js';
 import { prepareCollection } from '../store/collection-setup.js';
 import { abortOverwrite, beginOverwrite, commitOverwrite } from '../store/overwrite.js';
+import type { DriftReport } from './schema-drift.js';
 import { StreamSink } from './stream-sink.js';
 import type { StreamCounts, StreamTarget } from './stream-target.js';
 
@@ -70,8 +71,8 @@ export class SyncCore {
     }
   }
 
-  counts(): Array<{ target: StreamTarget; counts: StreamCounts }> {
-    return [...this.sinks.values()].map((s) => ({ target: s.target, counts: s.counts }));
+  counts(): Array<{ target: StreamTarget; counts: StreamCounts; drift?: DriftReport }> {
+    return [...this.sinks.values()].map((s) => ({ target: s.target, counts: s.counts, ...(s.drift ? { drift: s.drift.report() } : {}) }));
   }
 
   async consume(messages: AsyncIterable<AirbyteMessage>, signal?: AbortSignal): Promise<'complete' | 'interrupted'> {

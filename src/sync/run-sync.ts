@@ -16,6 +16,7 @@ import { leaseTimings } from '../config/lease.js';
 import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
 import { rejectRateVerdict } from './reject-rate.js';
+import { describeDrift, type DriftReport } from './schema-drift.js';
 import { emptyCounts } from './stream-target.js';
 import { targetOf } from './targets.js';
 import { serverMessage } from '../common/server-message.js';
@@ -36,6 +37,11 @@ export interface StreamReport extends RunStreamDoc {
   rejectRateExceeded?: boolean;
   /** Why the reject rate failed the stream, naming the counts and the limit. */
   rejectRateReason?: string;
+  /** Schema drift of the run against the stream's expected_columns (absent when it declares none). */
+  drift?: DriftReport;
+  /** drift: fail and the source drifted: the run fails (exit 1), naming the fields. */
+  driftFailed?: boolean;
+  driftReason?: string;
   /** false when the stream has no target schema: its documents were stored unchecked. */
   validated?: boolean;
 }
@@ -193,6 +199,14 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     await core.abort().catch(() => undefined);
   }
   const counts = core.counts()[0]?.counts ?? ZERO_COUNTS;
+  const drift = core.counts()[0]?.drift;
+  const driftText = drift?.fields.length ? describeDrift(drift) : undefined;
+  const driftFailed = Boolean(driftText) && drift?.policy === 'fail';
+  if (driftText) {
+    const what = `stream ${s.name}: schema drift against expected_columns: ${driftText}`;
+    if (driftFailed) log.error(`${what}; drift: fail, the run fails`);
+    else log.warn(drift!.policy === 'quarantine' ? `${what}; drifting records quarantined` : what);
+  }
   if (core.unknownRecords) log.warn({ records: core.unknownRecords }, 'records for other streams of the source were ignored');
   const verdict = rejectRateVerdict(counts, s.max_reject_rate);
   if (verdict.reason) log.error(`stream ${s.name} ${verdict.reason}: the run fails (see ${s.destination.collection}_rejects)`);
@@ -205,6 +219,8 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     durationMs: Math.round(performance.now() - started),
     ...(verdict.exceeded ? { rejectRateExceeded: true, ...(verdict.reason ? { rejectRateReason: verdict.reason } : {}) } : {}),
     validated: Boolean(target.validator),
+    ...(drift ? { drift } : {}),
+    ...(driftFailed ? { driftFailed, driftReason: `schema drift: ${driftText}` } : {}),
   };
   return { report, interrupted };
 }

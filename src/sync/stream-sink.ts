@@ -7,6 +7,7 @@ import type { AirbyteRecordMessage } from '../protocol/messages.js';
 import { insertBatch, upsertBatch, type BatchOutcome } from '../store/batch-write.js';
 import { locationOf, writeRejects, type Failure, type Reject } from '../store/rejects.js';
 import { InRunDuplicates } from './in-run-duplicates.js';
+import { describeFinding, DriftTracker, sourceFields } from './schema-drift.js';
 import { emptyCounts, type StreamCounts, type StreamTarget } from './stream-target.js';
 
 /**
@@ -44,6 +45,8 @@ export class StreamSink {
   private readonly inflight: Promise<void>[] = [];
   private readonly keyed: boolean;
   private readonly duplicates = new InRunDuplicates();
+  /** Drift of this run against the stream's expected columns (absent when it declares none). */
+  readonly drift: DriftTracker | undefined;
   /** Index in `pending` of each key buffered in the current batch. */
   private pendingByKey = new Map<string, number>();
 
@@ -52,6 +55,7 @@ export class StreamSink {
     private readonly ctx: SinkContext,
   ) {
     this.keyed = Boolean(target.primaryKey) && target.destinationSyncMode !== 'append';
+    this.drift = target.drift ? new DriftTracker(target.drift.expected, target.drift.policy) : undefined;
   }
 
   get bufferedCount(): number {
@@ -68,6 +72,14 @@ export class StreamSink {
   add(record: AirbyteRecordMessage): boolean {
     this.counts.read += 1;
     const raw = record.data;
+    const drifted = this.drift?.observe(raw) ?? [];
+    if (drifted.length && this.drift!.policy === 'quarantine') {
+      this.reject(
+        raw,
+        drifted.map((f) => ({ field: f.field, rule: 'drift', value: f.kind === 'missing' ? null : (sourceFields(raw)?.[f.field] ?? null), message: describeFinding(f) })),
+      );
+      return this.bufferedCount >= this.target.batchSize;
+    }
     const outcome = this.target.mapper.map(raw, { runId: this.ctx.runId, stream: this.target.name, ingestedAt: this.ctx.ingestedAt });
     if (!outcome.ok) {
       this.reject(raw, outcome.failures);

@@ -1,6 +1,7 @@
 import type { DocValidator } from '../model/schema.js';
 import type { JsonSchema } from '../model/schema.js';
 import type { Mapper } from '../transform/mapper.js';
+import type { ColumnType, DriftPolicy } from './schema-drift.js';
 
 /** One configured stream as the engine sees it (built from the config, or from a destination catalog). */
 export interface StreamTarget {
@@ -18,6 +19,8 @@ export interface StreamTarget {
   cursorField?: string;
   indexes: string[][];
   batchSize: number;
+  /** Columns the source should deliver, and what drift from them does (absent: not checked). */
+  drift?: { expected: Readonly<Record<string, ColumnType>>; policy: DriftPolicy };
 }
 
 export interface StreamCounts {

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { StreamReport, SyncReport } from './run-sync.js';
+import { describeDrift } from './schema-drift.js';
 
 /** Human and machine renderings of a SyncReport. */
 
@@ -27,7 +28,9 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
           ? c.yellow(s.error ?? 'already running')
           : s.rejectRateExceeded
             ? c.red(`failed: ${s.rejectRateReason ?? 'too many rejects'}`)
-            : s.validated === false
+            : s.driftFailed
+              ? c.red('failed: schema drift (below)')
+              : s.validated === false
               ? c.yellow('ok, not validated (no schema)')
               : c.green('ok');
     table.push([s.stream, s.collection, s.read, s.inserted, s.updated, s.unchanged, s.duplicate, s.rejected ? c.yellow(String(s.rejected)) : 0, kinds(s), status]);
@@ -44,7 +47,11 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
   const ok = report.streams.every(balanced);
   const identity = ok ? c.green('read = inserted + updated + unchanged + duplicate + rejected: holds for every stream') : c.red('read ≠ inserted + updated + unchanged + duplicate + rejected: records unaccounted for');
   const status = report.status === 'succeeded' ? c.green(report.status) : report.status === 'skipped' ? c.yellow(report.status) : c.red(report.status);
-  return `run ${report.runId} (${report.pipeline}): ${status}\n${table.toString()}\n${identity}\n`;
+  const drift = report.streams
+    .filter((s) => s.drift?.fields.length)
+    .map((s) => (s.driftFailed ? c.red : c.yellow)(`schema drift in ${s.stream} (drift: ${s.drift!.policy}): ${describeDrift(s.drift!)}\n`))
+    .join('');
+  return `run ${report.runId} (${report.pipeline}): ${status}\n${table.toString()}\n${identity}\n${drift}`;
 }
 
 export function toJson(report: SyncReport): string {

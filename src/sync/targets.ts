@@ -19,5 +19,6 @@ export function targetOf(config: PipelineConfig, s: StreamConfig, sourceStream: 
     ...(s.cursor_field ? { cursorField: s.cursor_field } : {}),
     indexes: s.destination.indexes,
     batchSize: s.batch_size,
+    ...(s.expected_columns ? { drift: { expected: s.expected_columns, policy: s.drift } } : {}),
   };
 }

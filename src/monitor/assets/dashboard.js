@@ -119,7 +119,7 @@
       return el('tr', {},
         el('td', {}, fmtDateTime(run.startedAt)),
         el('td', {}, s.stream || '–'),
-        el('td', {}, s.status || run.status || '–'),
+        el('td', {}, `${s.status || run.status || '–'}${s.drift && Array.isArray(s.drift.fields) && s.drift.fields.length ? ` · schema drift: ${s.drift.fields.map((f) => `${f.kind} ${f.field}`).join(', ')}` : ''}`),
         el('td', {}, s.read ?? '–'),
         ...parts.map((p) => el('td', {}, p ?? '–')),
         el('td', { class: known ? (reconciled ? 'ok' : 'bad') : 'muted' }, known ? (reconciled ? `✓ ${s.read} = ${parts.join(' + ')}` : `✗ ${s.read} ≠ ${parts.reduce((a, b) => a + b, 0)}`) : '–'));

@@ -70,6 +70,25 @@ describe('monitor metrics', () => {
     expect(text).toMatch(/proofline_server_stats_info\{section="opcounters",supported="false"\} 1/);
   });
 
+  it('counts sync outcomes with duplicates, and gauges schema drift per stream and kind only where it was checked', async () => {
+    const m = new MonitorMetrics();
+    const counts = { read: 6, inserted: 3, updated: 0, unchanged: 0, duplicate: 2, rejected: 1 };
+    m.observeSync({
+      sync: 'files',
+      status: 'succeeded',
+      finishedAt: new Date(0),
+      streams: [
+        { stream: 'obs', ...counts, drift: { byKind: { new: 1, missing: 2, type_changed: 0 } } },
+        { stream: 'plain', ...counts },
+      ],
+    });
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/proofline_sync_records_total\{stream="obs",outcome="duplicate"\} 2\n/);
+    expect(text).toMatch(/proofline_schema_drift_fields\{stream="obs",kind="missing"\} 2\n/);
+    expect(text).toMatch(/proofline_schema_drift_fields\{stream="obs",kind="new"\} 1\n/);
+    expect(text).not.toMatch(/proofline_schema_drift_fields\{stream="plain"/);
+  });
+
   it('digests the chartable numbers with credentials redacted', () => {
     const d = digest(availability);
     expect(d.latencyMs).toEqual({ primary: 2.5, 'mongodb://***@h:1': 5 });

@@ -23,6 +23,12 @@ describe('summarizeRun', () => {
     expect(run.streams[0]!.reasons).toEqual({ out_of_range: 2 });
   });
 
+  it('reads the schema drift a run recorded', () => {
+    const run = summarizeRun({ runId: 'r', streams: [{ stream: 's', read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0, drift: { policy: 'fail', fields: [{ field: 'wind', kind: 'new', records: 3 }, { kind: 'missing' }] } }] });
+    expect(run.streams[0]!.drift).toEqual({ policy: 'fail', fields: [{ field: 'wind', kind: 'new', records: 3 }] });
+    expect(summarizeRun({ runId: 'r', streams: [{ stream: 's' }] }).streams[0]!.drift).toBeUndefined();
+  });
+
   it('accepts streams keyed by name, counts nested under counts, and reasons as a list', () => {
     const run = summarizeRun({ _id: 'x', streams: { s: { counts: { read: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 }, reasons: [{ kind: 'schema', count: 1 }] } } });
     expect(run.runId).toBe('x');
