@@ -2,6 +2,7 @@ import { ErrorCode, ProoflineError, errorMessage } from '../errors.js';
 import type { AirbyteStream, AirbyteMessage, ConfiguredAirbyteCatalog, ConnectorSpecification, JsonObject } from '../protocol/messages.js';
 import { validateSourceConfig } from './config.js';
 import { listFiles, type SourceFile } from './file-list.js';
+import type { S3Options } from './s3-location.js';
 import type { ReadContext, SourceConnector } from './source.js';
 
 /**
@@ -69,8 +70,8 @@ export function hourlyStream(name: string, schema: object): AirbyteStream {
 }
 
 /** The files matching `pattern` in `dir`; none at all is SOURCE_UNAVAILABLE (a wrong path, not an empty day). */
-export async function requireFiles(type: string, ctx: ReadContext, dir: string, pattern: string): Promise<SourceFile[]> {
-  const files = await listFiles(ctx.baseDir, dir, [pattern]);
+export async function requireFiles(type: string, ctx: ReadContext, dir: string, pattern: string, s3?: S3Options): Promise<SourceFile[]> {
+  const files = await listFiles(ctx.baseDir, dir, [pattern], s3);
   if (files.length === 0) throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `${type}: no file matches ${pattern} in ${dir}`);
   return files;
 }

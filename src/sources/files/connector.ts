@@ -6,11 +6,13 @@ import { parseErrorData, resumeState, selectedStream, type ReadContext, type Sou
 import { readCsv, type CsvOptions } from './read-csv.js';
 import { readJsonLines } from './read-lines.js';
 import { filesConfigSchema, type FileFormat } from './spec.js';
+import type { S3Options } from '../s3-location.js';
 
 /**
- * A folder of JSONL, CSV or Airbyte raw JSONL files feeding one stream. Files are read in
- * name order, one at a time, streamed; the incremental state lists the files already read
- * (size + mtime), so a rerun only reads new or changed files.
+ * A folder of JSONL, CSV or Airbyte raw JSONL files feeding one stream, on disk or under an
+ * s3:// prefix. Files are read in name order, one at a time, streamed; the incremental
+ * state lists the files already read (size + mtime, or size + ETag for S3 objects), so a
+ * rerun only reads new or changed files.
  */
 
 interface FilesConfig {
@@ -21,15 +23,17 @@ interface FilesConfig {
   primary_key?: string[];
   cursor_field?: string;
   csv: CsvOptions;
+  s3?: S3Options;
 }
 
 const DEFAULT_PATTERN: Readonly<Record<FileFormat, string>> = Object.freeze({ jsonl: '*.jsonl', csv: '*.csv', airbyte_jsonl: '*.jsonl' });
 
-const inputFiles = (cfg: FilesConfig, ctx: ReadContext): Promise<SourceFile[]> => requireFiles('files', ctx, cfg.path, cfg.pattern ?? DEFAULT_PATTERN[cfg.format]);
+const inputFiles = (cfg: FilesConfig, ctx: ReadContext): Promise<SourceFile[]> => requireFiles('files', ctx, cfg.path, cfg.pattern ?? DEFAULT_PATTERN[cfg.format], cfg.s3);
 
-function rows(cfg: FilesConfig, f: SourceFile): AsyncGenerator<JsonObject> {
-  if (cfg.format === 'csv') return readCsv(f.path, f.rel, cfg.csv);
-  return readJsonLines(f.path, f.rel, cfg.format === 'airbyte_jsonl');
+async function* rows(cfg: FilesConfig, f: SourceFile): AsyncGenerator<JsonObject> {
+  const input = await f.open();
+  if (cfg.format === 'csv') yield* readCsv(input, f.rel, cfg.csv);
+  else yield* readJsonLines(input, f.rel, cfg.format === 'airbyte_jsonl');
 }
 
 export const filesSource: SourceConnector = defineSource<FilesConfig>({

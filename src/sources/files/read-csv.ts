@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import type { JsonObject } from '../../protocol/messages.js';
 import { parseErrorData } from '../source.js';
@@ -16,9 +16,10 @@ export interface CsvOptions {
   bom: boolean;
 }
 
-export async function* readCsv(path: string, rel: string, options: CsvOptions): AsyncGenerator<JsonObject> {
+export async function* readCsv(input: Readable, rel: string, options: CsvOptions): AsyncGenerator<JsonObject> {
   const skipped: JsonObject[] = [];
-  const parser = createReadStream(path, { encoding: options.encoding }).pipe(
+  input.setEncoding(options.encoding);
+  const parser = input.pipe(
     parse({
       columns: true,
       delimiter: options.delimiter,

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { JsonObject } from '../../protocol/messages.js';
 import { errorMessage } from '../../errors.js';
 import { parseErrorData } from '../source.js';
@@ -12,8 +12,9 @@ import { parseErrorData } from '../source.js';
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export async function* readJsonLines(path: string, rel: string, unwrapAirbyte: boolean): AsyncGenerator<JsonObject> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+export async function* readJsonLines(input: Readable, rel: string, unwrapAirbyte: boolean): AsyncGenerator<JsonObject> {
+  input.setEncoding('utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
   for await (const line of lines) {
     n += 1;

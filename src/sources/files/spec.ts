@@ -1,4 +1,6 @@
-/** The `files` source config: one folder of JSONL, CSV or Airbyte raw JSONL files → one stream. */
+import { s3ConfigSchema } from '../s3-location.js';
+
+/** The `files` source config: one folder (local or s3://bucket/prefix) of JSONL, CSV or Airbyte raw JSONL files → one stream. */
 export const FILE_FORMATS = Object.freeze(['jsonl', 'csv', 'airbyte_jsonl'] as const);
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
@@ -8,7 +10,8 @@ export const filesConfigSchema = {
   required: ['path', 'format', 'stream'],
   properties: {
     type: { const: 'files' },
-    path: { type: 'string', minLength: 1, description: 'folder of input files, relative to the config file' },
+    path: { type: 'string', minLength: 1, description: 'folder of input files, relative to the config file, or s3://bucket/prefix' },
+    s3: s3ConfigSchema,
     pattern: { type: 'string', minLength: 1, description: 'glob inside the folder (default *.jsonl, *.csv or *.jsonl by format)' },
     format: { enum: [...FILE_FORMATS], description: 'jsonl, csv, or airbyte_jsonl (records wrapped in _airbyte_data)' },
     stream: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'the stream name these files feed' },

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { redactUri } from '../../common/redact.js';
 import { ErrorCode, ProoflineError, errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { parseUtcTimestamp } from '../../transform/local-time.js';
 import { defineSource, hourlyStream } from '../connector-kit.js';
-import { alreadyRead, fileMarks, listFiles, markRead, type SourceFile } from '../file-list.js';
+import { alreadyRead, fileMarks, listFiles, markRead, readText, type SourceFile } from '../file-list.js';
+import type { S3Options } from '../s3-location.js';
 import { fetchJson } from '../http-fetch.js';
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { hourlyRows, payloadShapeError, stationRows } from './payload.js';
@@ -23,11 +23,12 @@ interface InfoclimatConfig {
   timeout_ms: number;
   retries: number;
   retry_base_ms: number;
+  s3?: S3Options;
 }
 
 async function payloadFiles(cfg: InfoclimatConfig, ctx: ReadContext): Promise<SourceFile[]> {
   if (!cfg.paths) return [];
-  const files = await listFiles(ctx.baseDir, '.', cfg.paths);
+  const files = await listFiles(ctx.baseDir, '.', cfg.paths, cfg.s3);
   if (files.length === 0 && !cfg.url) {
     throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `infoclimat: no payload file matches ${cfg.paths.join(', ')} (relative to ${ctx.baseDir})`);
   }
@@ -84,7 +85,8 @@ async function* readInfoclimat(cfg: InfoclimatConfig, catalog: ConfiguredAirbyte
     let problem: string | undefined;
     let text = '';
     try {
-      text = await readFile(f.path, 'utf8');
+      // One payload is one JSON document: it is read whole (local or S3), then parsed.
+      text = await readText(f);
       payload = JSON.parse(text);
       problem = payloadShapeError(payload);
     } catch (e) {

@@ -1,4 +1,6 @@
-/** The `infoclimat` source config: payload files (globs) and/or one HTTP URL. */
+import { s3ConfigSchema } from '../s3-location.js';
+
+/** The `infoclimat` source config: payload files (globs, local or s3://) and/or one HTTP URL. */
 export const infoclimatConfigSchema = {
   type: 'object',
   additionalProperties: false,
@@ -9,8 +11,9 @@ export const infoclimatConfigSchema = {
       type: 'array',
       minItems: 1,
       items: { type: 'string', minLength: 1 },
-      description: 'payload files or globs, relative to the config file (e.g. data/infoclimat/*.json)',
+      description: 'payload files or globs, relative to the config file (e.g. data/infoclimat/*.json), or s3://bucket/prefix/*.json',
     },
+    s3: s3ConfigSchema,
     url: { type: 'string', pattern: '^https?://', description: 'an InfoClimat open-data URL returning one JSON payload' },
     timeout_ms: { type: 'integer', minimum: 100, default: 30000, description: 'timeout of one HTTP attempt' },
     retries: { type: 'integer', minimum: 0, maximum: 20, default: 4, description: 'HTTP retries after the first attempt' },

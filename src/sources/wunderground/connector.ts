@@ -6,6 +6,7 @@ import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { fromFileName } from './file-context.js';
 import { readExport } from './read-export.js';
+import type { S3Options } from '../s3-location.js';
 import { HOURLY_STREAM, STATIONS_STREAM, exportRowSchema, stationSchema, wundergroundConfigSchema } from './spec.js';
 
 /**
@@ -28,6 +29,7 @@ interface WundergroundConfig {
   path: string;
   pattern: string;
   stations: StationConfig[];
+  s3?: S3Options;
 }
 
 function checkZones(cfg: WundergroundConfig): void {
@@ -36,7 +38,7 @@ function checkZones(cfg: WundergroundConfig): void {
   }
 }
 
-const exportFiles = (cfg: WundergroundConfig, ctx: ReadContext): Promise<SourceFile[]> => requireFiles('wunderground', ctx, cfg.path, cfg.pattern);
+const exportFiles = (cfg: WundergroundConfig, ctx: ReadContext): Promise<SourceFile[]> => requireFiles('wunderground', ctx, cfg.path, cfg.pattern, cfg.s3);
 
 export const wundergroundSource: SourceConnector = defineSource<WundergroundConfig>({
   type: 'wunderground',
@@ -85,7 +87,8 @@ async function* readOneExport(f: SourceFile, cfg: WundergroundConfig, byId: Map<
   }
   let lastRow = 0;
   try {
-    for await (const item of readExport(f.path)) {
+    // A local export is opened by path; an S3 one is streamed to exceljs's zip reader.
+    for await (const item of readExport(f.etag === undefined ? f.path : await f.open())) {
       if (item.kind === 'extra-sheet') {
         ctx.logger.warn({ file: f.rel, sheet: item.name }, 'wunderground: extra sheet ignored (one sheet per export expected)');
         continue;

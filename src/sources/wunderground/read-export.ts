@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { columnKey } from '../../transform/wunderground-hourly.js';
 import type { JsonObject } from '../../protocol/messages.js';
@@ -15,8 +16,8 @@ export type ExportItem =
   | { kind: 'no-header'; rows: number }
   | { kind: 'extra-sheet'; name: string };
 
-export async function* readExport(path: string): AsyncGenerator<ExportItem> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+export async function* readExport(input: string | Readable): AsyncGenerator<ExportItem> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Styles tell a real Excel time cell from a plain number.

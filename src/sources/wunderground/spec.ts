@@ -1,11 +1,14 @@
-/** The `wunderground` source config: a folder of .xlsx exports and the stations they belong to. */
+import { s3ConfigSchema } from '../s3-location.js';
+
+/** The `wunderground` source config: a folder (local or s3://bucket/prefix) of .xlsx exports and the stations they belong to. */
 export const wundergroundConfigSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['path', 'stations'],
   properties: {
     type: { const: 'wunderground' },
-    path: { type: 'string', minLength: 1, description: 'folder of .xlsx exports, relative to the config file' },
+    path: { type: 'string', minLength: 1, description: 'folder of .xlsx exports, relative to the config file, or s3://bucket/prefix' },
+    s3: s3ConfigSchema,
     pattern: { type: 'string', minLength: 1, default: '*.xlsx', description: 'glob of the export files inside the folder' },
     stations: {
       type: 'array',
