@@ -23,6 +23,8 @@ const MASK = '***';
 const MIN_FRAGMENT = 4;
 
 const known = new Set<string>();
+/** `known`, longest first (so a whole credential goes before its pieces); rebuilt when a secret is added. */
+let ordered: string[] = [];
 
 function redactOptions(text: string): string {
   return text.replace(QUERY_OPTION, (all, head: string, name: string) => (SECRET_OPTION_NAME.test(name) ? `${head}${MASK}` : all));
@@ -46,8 +48,7 @@ export function redactText(text: string): string {
 
 function scrubKnown(text: string): string {
   let out = text;
-  // Longest first, so a whole credential goes before its pieces.
-  for (const secret of [...known].sort((a, b) => b.length - a.length)) if (out.includes(secret)) out = out.split(secret).join(MASK);
+  for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(MASK);
   return out;
 }
 
@@ -95,6 +96,7 @@ export function secretsOf(uri: string): string[] {
  */
 export function rememberSecrets(uri: string): void {
   for (const s of secretsOf(uri)) known.add(s);
+  ordered = [...known].sort((a, b) => b.length - a.length);
 }
 
 /** Host list of a MongoDB URI, for labels and reports: `host1:27017,host2:27017`, never its credentials. */

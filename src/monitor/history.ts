@@ -31,9 +31,45 @@ export interface SyncHistoryEntry {
 
 export type RetentionMode = 'ttl-index' | 'pruned-by-monitor';
 
+/** The most entries one API call may ask for (api.ts LIMIT_MAX); the window keeps that many per key. */
+const WINDOW = 1000;
+/** Runs are written by other processes too: re-read at most this often, however many clients ask. */
+const RUNS_FRESH_MS = 2_000;
+
+/**
+ * The newest entries of one query, loaded from the database once, then kept current by
+ * this process's own writes. Fifty dashboards asking at once cost one read, not fifty,
+ * so they cannot delay /metrics or the probes.
+ */
+class Window<T extends { at: Date }> {
+  private entries: T[] | undefined;
+  private loading: Promise<T[]> | undefined;
+
+  constructor(private readonly load: () => Promise<T[]>) {}
+
+  async read(limit: number, notBefore: number): Promise<T[]> {
+    if (!this.entries) {
+      this.loading ??= this.load().finally(() => (this.loading = undefined));
+      this.entries = await this.loading;
+    }
+    return this.entries.filter((e) => e.at.getTime() >= notBefore).slice(0, limit);
+  }
+
+  /** A write of this process: newest first, bounded. Before the first load it is in the database already. */
+  add(entry: T): void {
+    if (!this.entries) return;
+    this.entries.unshift(entry);
+    if (this.entries.length > WINDOW) this.entries.length = WINDOW;
+  }
+}
+
 export class HistoryStore {
   private readonly coll: Collection<Document>;
   retention: RetentionMode = 'pruned-by-monitor';
+
+  private readonly checkWindows = new Map<string, Window<HistoryEntry>>();
+  private readonly syncWindow: Window<SyncHistoryEntry>;
+  private runsCache: { at: number; docs: Promise<Document[]> } | undefined;
 
   constructor(
     private readonly db: Db,
@@ -41,6 +77,20 @@ export class HistoryStore {
     private readonly retentionMs: number,
   ) {
     this.coll = db.collection(collection);
+    this.syncWindow = new Window(async () => (await this.coll.find({ kind: { $eq: 'sync' } }, { projection: { _id: 0 } }).sort({ at: -1 }).limit(WINDOW).toArray()) as unknown as SyncHistoryEntry[]);
+  }
+
+  /** '' is the window of every check. */
+  private checkWindow(check: string | undefined): Window<HistoryEntry> {
+    const key = check ?? '';
+    let w = this.checkWindows.get(key);
+    if (!w) {
+      const filter: Document = { kind: { $eq: 'check' } };
+      if (check !== undefined) filter.check = { $eq: check };
+      w = new Window(async () => (await this.coll.find(filter, { projection: { _id: 0 } }).sort({ at: -1 }).limit(WINDOW).toArray()) as unknown as HistoryEntry[]);
+      this.checkWindows.set(key, w);
+    }
+    return w;
   }
 
   async init(): Promise<void> {
@@ -55,12 +105,18 @@ export class HistoryStore {
   }
 
   async recordCheck(d: CheckDigest, at = new Date()): Promise<void> {
-    await this.coll.insertOne({ kind: 'check', at, ...d });
+    const entry: HistoryEntry = { kind: 'check', at, ...d };
+    // insertOne adds _id to the object it is given: the window keeps its own copy without it.
+    await this.coll.insertOne({ ...entry });
+    this.checkWindow(undefined).add(entry);
+    this.checkWindow(d.check).add(entry);
     await this.prune();
   }
 
   async recordSync(entry: Omit<SyncHistoryEntry, 'kind' | 'at'>, at = new Date()): Promise<void> {
-    await this.coll.insertOne({ kind: 'sync', at, ...entry });
+    const doc: SyncHistoryEntry = { kind: 'sync', at, ...entry };
+    await this.coll.insertOne({ ...doc });
+    this.syncWindow.add(doc);
   }
 
   private async prune(): Promise<void> {
@@ -70,19 +126,22 @@ export class HistoryStore {
 
   /** Newest first. `check` arrives validated against the check names; `$eq` keeps it a value. */
   async checks(check: string | undefined, limit: number): Promise<HistoryEntry[]> {
-    const filter: Document = { kind: { $eq: 'check' } };
-    if (check !== undefined) filter.check = { $eq: check };
-    const docs = await this.coll.find(filter, { projection: { _id: 0 } }).sort({ at: -1 }).limit(limit).toArray();
-    return docs as unknown as HistoryEntry[];
+    return this.checkWindow(check).read(limit, Date.now() - this.retentionMs);
   }
 
   async syncs(limit: number): Promise<SyncHistoryEntry[]> {
-    const docs = await this.coll.find({ kind: { $eq: 'sync' } }, { projection: { _id: 0 } }).sort({ at: -1 }).limit(limit).toArray();
-    return docs as unknown as SyncHistoryEntry[];
+    return this.syncWindow.read(limit, Date.now() - this.retentionMs);
   }
 
   /** Sync runs recorded by the sync engine (any process: CLI, monitor, Airbyte destination). */
   async runs(limit: number): Promise<Document[]> {
-    return this.db.collection(RUNS_COLLECTION).find({}, { projection: { _id: 0 } }).sort({ startedAt: -1 }).limit(limit).toArray();
+    const now = Date.now();
+    if (!this.runsCache || now - this.runsCache.at > RUNS_FRESH_MS) {
+      const docs = this.db.collection(RUNS_COLLECTION).find({}, { projection: { _id: 0 } }).sort({ startedAt: -1 }).limit(WINDOW).toArray();
+      // A failed read is not cached: the next request tries again.
+      docs.catch(() => (this.runsCache = undefined));
+      this.runsCache = { at: now, docs };
+    }
+    return (await this.runsCache.docs).slice(0, limit);
   }
 }

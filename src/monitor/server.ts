@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, createHash, createHmac } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import { logger } from '../common/logger.js';
 import { redactText } from '../common/redact.js';
 import { errorMessage } from '../errors.js';
+import { LoginLimiter } from './login-limiter.js';
 import { BadRequest, parseHistoryQuery, parseNoQuery, parseRunsQuery, type HistoryQuery } from './api.js';
 
 /**
@@ -14,7 +16,10 @@ import { BadRequest, parseHistoryQuery, parseNoQuery, parseRunsQuery, type Histo
  * the JSON API, the SSE event stream and the dashboard with its local assets. With a
  * token configured, everything else needs `Authorization: Bearer <token>` or the
  * HttpOnly cookie the login form sets (a browser cannot send a bearer header on a
- * page load or an EventSource).
+ * page load or an EventSource). The cookie holds an HMAC of the token, never the token.
+ *
+ * Whatever a client sends (a bad %-escape in a cookie, a malformed URL or request line)
+ * answers 400 and is logged at debug level: a stranger must not be able to fill the log.
  */
 
 export interface MonitorBackend {
@@ -32,7 +37,11 @@ export interface ServerOptions {
   host: string;
   port: number;
   token?: string;
+  /** Live event streams at once; one more answers 503. */
+  maxEventClients?: number;
 }
+
+export const DEFAULT_MAX_EVENT_CLIENTS = 32;
 
 const here = dirname(fileURLToPath(import.meta.url));
 // `npm run build` copies the assets next to the built code (scripts/copy-assets.mjs).
@@ -70,15 +79,38 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
 
 // Last line of defence: every string of every API answer passes the URI redactor (run
 // records written by other processes may quote a source URL with its credentials).
-const json = (res: ServerResponse, status: number, data: unknown): void =>
-  send(res, status, JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)));
+const json = (res: ServerResponse, status: number, data: unknown, extra: Record<string, string> = {}): void =>
+  send(res, status, JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)), 'application/json; charset=utf-8', extra);
 
-function cookieToken(req: IncomingMessage): string | undefined {
+/** The session value of a token: opaque, so a stolen cookie or a log of headers never shows the token. */
+export function sessionValue(token: string): string {
+  return createHmac('sha256', token).update('proofline monitor session v1').digest('base64url');
+}
+
+function cookieValue(req: IncomingMessage): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return decodeURIComponent(v.join('='));
+    if (k !== COOKIE) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      throw new BadRequest('malformed cookie');
+    }
   }
   return undefined;
+}
+
+/** Served over TLS, directly or behind a proxy that says so: the cookie must then be `Secure`. */
+function overTls(req: IncomingMessage): boolean {
+  return Boolean((req.socket as TLSSocket).encrypted) || req.headers['x-forwarded-proto'] === 'https';
+}
+
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://monitor.local');
+  } catch {
+    throw new BadRequest('malformed request target');
+  }
 }
 
 async function readBody(req: IncomingMessage, max = 4096): Promise<string> {
@@ -92,22 +124,35 @@ async function readBody(req: IncomingMessage, max = 4096): Promise<string> {
 
 export function createMonitorServer(backend: MonitorBackend, options: ServerOptions): Server {
   const expected = options.token ? digest(options.token) : undefined;
+  const session = options.token ? digest(sessionValue(options.token)) : undefined;
+  const limiter = new LoginLimiter();
+  const maxEventClients = options.maxEventClients ?? DEFAULT_MAX_EVENT_CLIENTS;
+  let eventClients = 0;
   const authorized = (req: IncomingMessage): boolean => {
-    if (!expected) return true;
+    if (!expected || !session) return true;
     const header = req.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : cookieToken(req);
     // Compare digests: constant time, and equal lengths whatever the input.
-    return given !== undefined && timingSafeEqual(digest(given), expected);
+    if (header.startsWith('Bearer ')) return timingSafeEqual(digest(header.slice(7)), expected);
+    const cookie = cookieValue(req);
+    return cookie !== undefined && timingSafeEqual(digest(cookie), session);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://monitor.local');
+    const url = requestUrl(req);
     const path = url.pathname;
     if (path === '/healthz') return json(res, 200, { ok: true });
-    if (path === '/login' && req.method === 'POST' && expected) {
+    if (path === '/login' && req.method === 'POST' && expected && options.token) {
+      const client = req.socket.remoteAddress ?? 'unknown';
+      const wait = limiter.retryAfterMs(client);
+      if (wait > 0) return json(res, 429, { error: 'too many sign-in attempts, try again later' }, { 'retry-after': String(Math.ceil(wait / 1000)) });
       const token = new URLSearchParams(await readBody(req)).get('token') ?? '';
-      if (!timingSafeEqual(digest(token), expected)) return send(res, 401, LOGIN_PAGE, 'text/html; charset=utf-8');
-      return send(res, 303, '', 'text/plain', { location: '/', 'set-cookie': `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` });
+      if (!timingSafeEqual(digest(token), expected)) {
+        limiter.failed(client);
+        return send(res, 401, LOGIN_PAGE, 'text/html; charset=utf-8');
+      }
+      limiter.succeeded(client);
+      const flags = `HttpOnly; SameSite=Strict; Path=/${overTls(req) ? '; Secure' : ''}`;
+      return send(res, 303, '', 'text/plain', { location: '/', 'set-cookie': `${COOKIE}=${sessionValue(options.token)}; ${flags}` });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
     if (!authorized(req)) {
@@ -136,6 +181,8 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
         return json(res, 200, backend.serverLog());
       case '/api/events': {
         parseNoQuery(url.searchParams);
+        if (eventClients >= maxEventClients) return json(res, 503, { error: 'too many live event streams' }, { 'retry-after': '30' });
+        eventClients++;
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...SECURITY_HEADERS });
         res.write('retry: 2000\n\n');
         const unsubscribe = backend.subscribe((event, data) =>
@@ -143,6 +190,7 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
         );
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
         req.on('close', () => {
+          eventClients--;
           clearInterval(keepAlive);
           unsubscribe();
         });
@@ -153,12 +201,23 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
     }
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (e instanceof BadRequest) return json(res, 400, { error: e.message });
-      logger().error({ err: redactText(errorMessage(e)), path: req.url?.split('?')[0] }, 'monitor: request failed');
+      if (e instanceof BadRequest) {
+        logger().debug({ reason: e.message }, 'monitor: bad request');
+        if (!res.headersSent) return json(res, 400, { error: e.message });
+        return void res.end();
+      }
+      logger().error({ err: redactText(errorMessage(e)), path: redactText(req.url?.split('?')[0] ?? '') }, 'monitor: request failed');
       if (!res.headersSent) json(res, 500, { error: 'internal error (see the monitor log)' });
       else res.end();
     });
   });
+  // A request line or header node:http cannot parse: 400, at debug level, then close.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    logger().debug({ code: err.code }, 'monitor: malformed request');
+    if (socket.writable && !('_httpMessage' in socket && socket._httpMessage)) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
 }

@@ -16,6 +16,7 @@ import { Scheduler } from './scheduler.js';
 import { SyncSchedules, type SyncRunner } from './syncs.js';
 import { collectServerLog, type ServerLogLine } from './server-log.js';
 import { createMonitorServer } from './server.js';
+import { isLoopback } from './loopback.js';
 import { digest, type CheckDigest } from './digest.js';
 
 /**
@@ -307,6 +308,9 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   const host = addr.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
   log.info({ event: 'monitor_start', url, checks: settings.map((s) => ({ check: s.name, intervalMs: s.intervalMs })), syncs: syncs.states().map((s) => s.name), auth: Boolean(token) }, `monitor listening on ${url}`);
+  if (!token && !isLoopback(host)) {
+    log.warn({ event: 'monitor_unprotected', url }, `monitor listens on ${url} beyond loopback WITHOUT a token: anyone who reaches it reads the dashboard and API; set monitor.token_env`);
+  }
   void pollServer();
 
   let closing: Promise<void> | undefined;
