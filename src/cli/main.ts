@@ -9,6 +9,7 @@ import { registerMonitorCommand } from './monitor.js';
 import { registerCheckCommand } from './check.js';
 import { registerReportCommand } from './report.js';
 import { registerSyncCommand } from './sync.js';
+import { registerInitCommand } from './init.js';
 import { serverMessage } from '../common/server-message.js';
 
 /**
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // In the order of the data flow, as `proofline --help` lists them.
+  registerInitCommand(program);
   registerSyncCommand(program);
   registerCheckCommand(program);
   registerMonitorCommand(program);
