@@ -3,7 +3,7 @@ import { createAjv } from '../common/ajv.js';
 import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../protocol/messages.js';
 import { sourceConnector, SOURCE_TYPES } from '../sources/registry.js';
-import { MAPPER_NAMES } from '../transform/mapper.js';
+import { mappingProblems, type MappingSpec } from '../transform/mapper.js';
 import { describeSchemaErrors } from '../common/schema-errors.js';
 import { COLUMN_TYPES, DRIFT_POLICIES, type ColumnType, type DriftPolicy } from '../sync/schema-drift.js';
 
@@ -29,7 +29,8 @@ export interface StreamConfig {
   source: { type: string } & JsonObject;
   /** Which of the source's streams to read; default: the source's only stream, or `name`. */
   source_stream?: string;
-  mapping: string;
+  /** A built-in mapper's name, a mapping file (.yaml/.yml/.json) or an inline declaration (docs/mapping.md). */
+  mapping: MappingSpec;
   destination: StreamDestination;
   sync_mode: 'full_refresh' | 'incremental';
   destination_sync_mode: 'overwrite' | 'append' | 'append_dedup';
@@ -57,7 +58,7 @@ export const streamsSchema = {
       name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'letters, digits, _ . or -' },
       source: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } },
       source_stream: { type: 'string', minLength: 1 },
-      mapping: { type: 'string', minLength: 1, default: 'identity' },
+      mapping: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }], default: 'identity' },
       destination: {
         type: 'object',
         additionalProperties: false,
@@ -96,7 +97,7 @@ function sourceValidator(type: string): ValidateFunction {
  * Checks the schema cannot express: each source block against its connector's spec,
  * the mapping name, unique stream names, and the keys a sync mode needs.
  */
-export function validateStreams(streams: StreamConfig[], file = 'config'): void {
+export function validateStreams(streams: StreamConfig[], file = 'config', baseDir = process.cwd()): void {
   const problems: string[] = [];
   const names = new Set<string>();
   streams.forEach((s, i) => {
@@ -113,7 +114,7 @@ export function validateStreams(streams: StreamConfig[], file = 'config'): void 
         for (const line of describeSchemaErrors(validate.errors)) problems.push(`${at}.source.${line.replace(/^\(top level\): /, '')}`);
       }
     }
-    if (!MAPPER_NAMES.includes(s.mapping)) problems.push(`${at}.mapping: must be one of ${MAPPER_NAMES.map((m) => JSON.stringify(m)).join(', ')}`);
+    for (const p of mappingProblems(s.mapping, baseDir)) problems.push(`${at} (${s.name}).mapping: ${p.replace(/^\(top level\): /, '')}`);
     if (s.destination_sync_mode === 'append_dedup' && !s.destination.primary_key) {
       problems.push(`${at}.destination.primary_key: is required when destination_sync_mode is append_dedup`);
     }

@@ -1,4 +1,4 @@
-import type { Mapper } from '../transform/mapper.js';
+import type { MapOutcome, StreamMapper } from '../transform/mapper.js';
 import { safeKeys } from './safe-keys.js';
 import { typeDocument } from './typed-document.js';
 
@@ -8,12 +8,13 @@ import { typeDocument } from './typed-document.js';
  * field names made storable. So an arbitrary Airbyte stream lands as a typed document,
  * not as a blob and not as strings.
  */
-export function typedMapper(inner: Mapper, timestampPaths: string[][]): Mapper {
+export function typedMapper(inner: StreamMapper, timestampPaths: string[][]): StreamMapper {
   return {
     name: `${inner.name}+typed`,
     map(data, ctx) {
       const outcome = inner.map(typeDocument(data, timestampPaths), ctx);
-      return outcome.ok ? { ok: true, doc: safeKeys(outcome.doc) } : outcome;
+      const storable = (o: MapOutcome): MapOutcome => (o.ok ? { ok: true, doc: safeKeys(o.doc) } : o);
+      return outcome instanceof Promise ? outcome.then(storable) : storable(outcome);
     },
   };
 }

@@ -84,7 +84,9 @@ export class SyncCore {
           if (this.unknownRecords === 1) this.o.logger.warn({ stream: m.record.stream }, 'record for a stream that is not configured: ignored and counted');
           continue;
         }
-        if (sink.add(m.record)) await sink.flush();
+        // A mapping with computed fields answers with a promise; the others stay synchronous.
+        const full = sink.add(m.record);
+        if (full === true || (full !== false && (await full))) await sink.flush();
         if (sink.counts.read % PROGRESS_EVERY === 0) this.o.onProgress?.({ stream: sink.target.name, read: sink.counts.read });
       } else if (m.type === 'STATE') {
         await this.commitState(m.state);

@@ -6,6 +6,7 @@ import { toJsonView } from '../model/schema.js';
 import type { AirbyteRecordMessage } from '../protocol/messages.js';
 import { insertBatch, upsertBatch, type BatchOutcome } from '../store/batch-write.js';
 import { locationOf, writeRejects, type Failure, type Reject } from '../store/rejects.js';
+import type { MapOutcome } from '../transform/mapper.js';
 import { InRunDuplicates } from './in-run-duplicates.js';
 import { describeFinding, DriftTracker, sourceFields } from './schema-drift.js';
 import { emptyCounts, type StreamCounts, type StreamTarget } from './stream-target.js';
@@ -69,7 +70,7 @@ export class StreamSink {
   }
 
   /** Take one record; true when the batch is full and the caller should flush. */
-  add(record: AirbyteRecordMessage): boolean {
+  add(record: AirbyteRecordMessage): boolean | Promise<boolean> {
     this.counts.read += 1;
     const raw = record.data;
     const drifted = this.drift?.observe(raw) ?? [];
@@ -81,6 +82,10 @@ export class StreamSink {
       return this.bufferedCount >= this.target.batchSize;
     }
     const outcome = this.target.mapper.map(raw, { runId: this.ctx.runId, stream: this.target.name, ingestedAt: this.ctx.ingestedAt });
+    return outcome instanceof Promise ? outcome.then((o) => this.accept(raw, o)) : this.accept(raw, outcome);
+  }
+
+  private accept(raw: AirbyteRecordMessage['data'], outcome: MapOutcome): boolean {
     if (!outcome.ok) {
       this.reject(raw, outcome.failures);
       return this.bufferedCount >= this.target.batchSize;

@@ -1,6 +1,6 @@
 import type { DocValidator } from '../model/schema.js';
 import type { JsonSchema } from '../model/schema.js';
-import type { Mapper } from '../transform/mapper.js';
+import type { StreamMapper } from '../transform/mapper.js';
 import type { ColumnType, DriftPolicy } from './schema-drift.js';
 
 /** One configured stream as the engine sees it (built from the config, or from a destination catalog). */
@@ -12,7 +12,7 @@ export interface StreamTarget {
   collection: string;
   schema?: JsonSchema;
   validator?: DocValidator;
-  mapper: Mapper;
+  mapper: StreamMapper;
   syncMode: 'full_refresh' | 'incremental';
   destinationSyncMode: 'overwrite' | 'append' | 'append_dedup';
   primaryKey?: string[];

@@ -1,7 +1,7 @@
 import { configPath, type PipelineConfig } from '../config/load.js';
 import type { StreamConfig } from '../config/streams.js';
 import { compileValidator, loadSchema } from '../model/schema.js';
-import { createMapper } from '../transform/mapper.js';
+import { streamMapper } from '../transform/mapper.js';
 import type { StreamTarget } from './stream-target.js';
 
 /** A configured stream → the engine's StreamTarget (schema loaded and compiled, a fresh mapper). */
@@ -12,7 +12,7 @@ export function targetOf(config: PipelineConfig, s: StreamConfig, sourceStream: 
     sourceStream,
     collection: s.destination.collection,
     ...(schema ? { schema, validator: compileValidator(schema) } : {}),
-    mapper: createMapper(s.mapping),
+    mapper: streamMapper(s.mapping, config.baseDir, s.name),
     syncMode: s.sync_mode,
     destinationSyncMode: s.destination_sync_mode,
     ...(s.destination.primary_key ? { primaryKey: s.destination.primary_key } : {}),

@@ -1,5 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../protocol/messages.js';
+import { declarativeMapper } from './declarative/mapper.js';
+import { isMappingFile, loadMapping } from './declarative/load.js';
 import { identityMapper } from './identity.js';
 import { infoclimatHourlyMapper } from './infoclimat-hourly.js';
 import { infoclimatStationsMapper, wundergroundStationsMapper } from './stations.js';
@@ -24,8 +26,12 @@ export interface FieldFailure {
   message: string;
 }
 export type MapOutcome = { ok: true; doc: Record<string, unknown> } | { ok: false; failures: FieldFailure[] };
-export interface Mapper {
+/** What a stream maps with: synchronous unless its mapping computes fields (JSONata evaluates with promises). */
+export interface StreamMapper {
   readonly name: string;
+  map(data: JsonObject, ctx: MapContext): MapOutcome | Promise<MapOutcome>;
+}
+export interface Mapper extends StreamMapper {
   map(data: JsonObject, ctx: MapContext): MapOutcome;
 }
 
@@ -39,9 +45,28 @@ const FACTORIES: Readonly<Record<string, () => Mapper>> = Object.freeze({
 
 export const MAPPER_NAMES: readonly string[] = Object.freeze(Object.keys(FACTORIES));
 
-/** A fresh mapper for one stream of one run (mappers may keep per-file state, e.g. DST order). */
+/** A stream's `mapping:`: a built-in mapper's name, a mapping file, or an inline declaration. */
+export type MappingSpec = string | Record<string, unknown>;
+
+/** The problems of a mapping spec (none when it is usable); checked at config load. */
+export function mappingProblems(spec: MappingSpec, baseDir: string): string[] {
+  if (typeof spec === 'string' && !isMappingFile(spec)) {
+    return MAPPER_NAMES.includes(spec) ? [] : [`must be one of ${MAPPER_NAMES.map((m) => JSON.stringify(m)).join(', ')}, a mapping file (.yaml, .yml, .json) or a declaration`];
+  }
+  return loadMapping(spec, baseDir).problems;
+}
+
+/** A fresh built-in mapper for one stream of one run (mappers may keep per-file state, e.g. DST order). */
 export function createMapper(name: string): Mapper {
   const factory = FACTORIES[name];
   if (!factory) throw new ConfigError(`unknown mapping "${name}": expected one of ${MAPPER_NAMES.join(', ')}`);
   return factory();
+}
+
+/** A fresh mapper for a stream's `mapping:` (built-in name, mapping file or inline declaration). */
+export function streamMapper(spec: MappingSpec, baseDir: string, stream: string): StreamMapper {
+  if (typeof spec === 'string' && !isMappingFile(spec)) return createMapper(spec);
+  const { mapping, problems } = loadMapping(spec, baseDir);
+  if (!mapping) throw new ConfigError(`stream ${stream}: invalid mapping:\n  ${problems.join('\n  ')}`);
+  return declarativeMapper(typeof spec === 'string' ? spec : stream, mapping);
 }

@@ -49,3 +49,11 @@ export function parseNumber(raw: unknown, units: readonly string[] = []): Number
   const value = Number(n[2]!.replace(',', '.'));
   return { ok: true, value: n[1] ? -value : value };
 }
+
+/** Round half away from zero to `decimals` places; never returns -0. */
+export function round(value: number, decimals = 2): number {
+  const f = 10 ** decimals;
+  // Number.EPSILON nudges halves like 1.005 to round as written, not as stored in binary.
+  const r = Math.round((value + Math.sign(value) * Number.EPSILON) * f) / f;
+  return Object.is(r, -0) ? 0 : r;
+}

@@ -1,3 +1,5 @@
+import { round } from './numbers.js';
+
 /**
  * Unit conversions to the target document's metric units. Every converted value is
  * rounded to 2 decimals: the sources' own precision is 0.1 °F / 0.01 in / 0.1 mph, so two
@@ -8,12 +10,7 @@ export const INHG_TO_HPA = 33.8638866667;
 export const MPH_TO_KMH = 1.609344;
 export const IN_TO_MM = 25.4;
 
-export function round(value: number, decimals = 2): number {
-  const f = 10 ** decimals;
-  // Number.EPSILON nudges halves like 1.005 to round as written, not as stored in binary.
-  const r = Math.round((value + Math.sign(value) * Number.EPSILON) * f) / f;
-  return Object.is(r, -0) ? 0 : r;
-}
+export { round };
 
 const nullable =
   (fn: (v: number) => number) =>
