@@ -1,4 +1,4 @@
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { JsonObject } from '../protocol/messages.js';
@@ -88,10 +88,10 @@ export async function sampleFile(path: string, limit = SAMPLE_SIZE): Promise<Fil
   const delimiter = format === 'csv' ? detectDelimiter(firstLine(path)) : undefined;
   const rows =
     format === 'csv'
-      ? readCsv(path, rel, { delimiter: delimiter!, quote: '"', encoding: 'utf8', bom: true })
+      ? readCsv(createReadStream(path), rel, { delimiter: delimiter!, quote: '"', encoding: 'utf8', bom: true })
       : format === 'xlsx'
         ? readXlsx(path)
-        : readJsonLines(path, rel, format === 'airbyte_jsonl');
+        : readJsonLines(createReadStream(path), rel, format === 'airbyte_jsonl');
   const records: JsonObject[] = [];
   let unparseable = 0;
   for await (const row of rows) {
