@@ -5,6 +5,7 @@ import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint, type Reachability } from './endpoints.js';
 import { askOverNetwork, resolveTopology } from './topology-probe.js';
+import type { StalenessWatch } from './replication-staleness.js';
 import { elapsedMs, summarize } from './stats.js';
 import { serverMessage } from '../common/server-message.js';
 
@@ -24,6 +25,8 @@ export interface CheckContext {
   signal?: AbortSignal;
   /** Shared by the checks of one run: a member found unreachable is not waited for again. */
   reach?: Reachability;
+  /** Kept by a long-lived process (the monitor): measures how stale a replica really is, across runs. */
+  staleness?: StalenessWatch;
 }
 
 type Latencies = Partial<Record<'connect' | 'ping' | AvailabilityOp, number[]>>;

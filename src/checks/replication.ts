@@ -11,6 +11,7 @@ import { elapsedMs, summarize } from './stats.js';
 import { formatMs, parseDuration } from './duration.js';
 import { serverLag } from './replication-server-lag.js';
 import { fingerprint } from './replication-divergence.js';
+import type { StalenessWatch } from './replication-staleness.js';
 
 /**
  * Replication: do writes on the primary reach every replica, and how fast? N marker
@@ -87,13 +88,19 @@ async function markers(b: ResultBuilder, primary: MongoClient, replicas: Member[
           const ms = await pollVisible(async () => (await rc.findOne({ _id }, { projection: { _id: 1 } })) !== null, cfg.timeout_ms, cfg.poll_interval_ms, ctx.signal);
           lag[r.endpoint.label]!.push(ms);
           // One timeout proves the replica stale; waiting N more timeouts would only slow the verdict.
-          if (ms === null) stale.set(r.endpoint.label, { writtenAgoMs: Date.now() - at.getTime() });
+          if (ms === null) {
+            stale.set(r.endpoint.label, { writtenAgoMs: Date.now() - at.getTime() });
+            ctx.staleness?.watch(r.endpoint, config, _id, at.getTime());
+          }
         }),
       );
     }
   } finally {
-    await coll.deleteMany({ run }).catch(() => undefined);
+    // Markers still watched stay: the replica must be able to show them when it catches up.
+    await coll.deleteMany({ run, _id: { $nin: ctx.staleness?.keptMarkers() ?? [] } }).catch(() => undefined);
   }
+  const staleness: Record<string, unknown> = {};
+  b.evidence.staleness = staleness;
   for (const r of replicas) {
     const label = r.endpoint.label;
     const samples = lag[label]!;
@@ -104,8 +111,12 @@ async function markers(b: ResultBuilder, primary: MongoClient, replicas: Member[
     const tk = b.measure('lag_timeouts', timeouts, { labels });
     b.thresholds.push({ metric: tk, op: '==', value: 0 });
     const st = stale.get(label);
-    b.measure('stale_ms', st ? st.writtenAgoMs : 0, { unit: 'ms', labels });
-    if (st) {
+    const watched = ctx.staleness ? reportWatched(b, r.endpoint, Boolean(st), ctx.staleness, config, labels, staleness) : false;
+    if (!watched) {
+      b.measure('stale_ms', st ? st.writtenAgoMs : 0, { unit: 'ms', labels });
+      staleness[label] = st ? { state: 'stale', since: new Date(Date.now() - st.writtenAgoMs).toISOString(), stale_ms: st.writtenAgoMs, bound: 'lower' } : { state: 'fresh' };
+    }
+    if (st && !watched) {
       b.finding(
         CheckStatus.FAIL,
         `${describeEndpoint(r.endpoint)} is stale by at least ${formatMs(st.writtenAgoMs)}: a marker written on the primary ${formatMs(st.writtenAgoMs)} ago is still not visible (timeout ${cfg.timeout_ms} ms)`,
@@ -114,6 +125,44 @@ async function markers(b: ResultBuilder, primary: MongoClient, replicas: Member[
     }
     if (s.count > 0) b.judge(`lag_ms_p95[${label}]`, '<=', cfg.max_lag_p95_ms, `${describeEndpoint(r.endpoint)} replication lag p95 over ${s.count} markers`);
   }
+}
+
+/**
+ * Staleness as the monitor's background watch measured it: exact while the oldest unseen
+ * marker is still unseen, the real delay once it appeared, "≥ cap" beyond stale_cap_ms.
+ */
+function reportWatched(b: ResultBuilder, endpoint: Endpoint, staleNow: boolean, watch: StalenessWatch, config: PipelineConfig, labels: Record<string, string>, evidence: Record<string, unknown>): boolean {
+  const cap = config.checks.replication.stale_cap_ms;
+  const w = watch.report(endpoint, cap);
+  const who = describeEndpoint(endpoint);
+  const written = (t: number) => new Date(t).toISOString();
+  if (w?.kind === 'caught_up') {
+    b.measure('caught_up_after_ms', w.delayMs, { unit: 'ms', labels });
+    b.finding(CheckStatus.PASS, `${who} caught up: the marker written at ${written(w.writtenAt)} appeared after ${formatMs(w.delayMs)} (its real replication delay)`, labels);
+    watch.clear(endpoint);
+  }
+  if (w?.kind === 'beyond_cap' && !staleNow) {
+    b.finding(CheckStatus.PASS, `${who} caught up after ≥ ${formatMs(cap)} (stale_cap_ms): the marker written at ${written(w.writtenAt)} was not seen within the cap`, labels);
+    watch.clear(endpoint);
+  }
+  const now = staleNow ? watch.report(endpoint, cap) : undefined;
+  // Stale in this run but its marker is not the one watched (the old one was seen meanwhile): the run's own bound.
+  if (staleNow && (!now || now.kind === 'caught_up')) return false;
+  if (!now) {
+    b.measure('stale_ms', 0, { unit: 'ms', labels });
+    evidence[endpoint.label] = { state: 'fresh' };
+    return true;
+  }
+  const staleMs = Date.now() - now.writtenAt;
+  b.measure('stale_ms', staleMs, { unit: 'ms', labels });
+  evidence[endpoint.label] = { state: now.kind, since: written(now.writtenAt), stale_ms: staleMs, cap_ms: cap, bound: now.kind === 'stale' ? 'exact' : 'lower' };
+  const how = now.kind === 'stale' ? `by ${formatMs(staleMs)}` : `by ≥ ${formatMs(cap)} (stale_cap_ms; polling stopped)`;
+  b.finding(
+    CheckStatus.FAIL,
+    `${who} is stale ${how}: the oldest marker it has not shown was written on the primary at ${written(now.writtenAt)} (timeout ${config.checks.replication.timeout_ms} ms; still watched until the cap of ${formatMs(cap)})`,
+    { ...labels, stale_ms: String(Math.round(staleMs)) },
+  );
+  return true;
 }
 
 async function updateProbe(b: ResultBuilder, primary: MongoClient, replicas: Member[], config: PipelineConfig, ctx: CheckContext): Promise<void> {

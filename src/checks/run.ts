@@ -8,6 +8,7 @@ import { checkQuality } from './quality.js';
 import { checkReplication } from './replication.js';
 import { checkCoherence } from './coherence.js';
 import { Reachability } from './endpoints.js';
+import type { StalenessWatch } from './replication-staleness.js';
 import { serverMessage } from '../common/server-message.js';
 
 /**
@@ -23,6 +24,8 @@ export interface RunCheckOptions {
   signal?: AbortSignal;
   /** Shared by the checks of one run (runChecks makes one): an unreachable member costs one timeout per run. */
   reach?: Reachability;
+  /** The monitor's: keeps polling markers a stale replica has not shown (src/checks/replication-staleness.ts). */
+  staleness?: StalenessWatch;
 }
 
 const CHECKS: Record<CheckName, (config: PipelineConfig, options: RunCheckOptions) => Promise<CheckResult>> = {

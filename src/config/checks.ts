@@ -104,6 +104,8 @@ export interface ReplicationCheckConfig extends CheckCommon {
   max_lag_p95_ms: number;
   write_concern: { w: number | 'majority'; j?: boolean; wtimeout_ms?: number };
   marker_collection: string;
+  /** How long a long-lived process (the monitor) keeps polling a marker that timed out, to measure the real delay; beyond it, "≥ cap". */
+  stale_cap_ms: number;
   /** A real document updated (a probe field set, then removed) and read back on every member. */
   update_probe?: { collection: string; filter: Record<string, unknown> };
   divergence?: { collection: string; time_field: string; window: string };
@@ -270,6 +272,7 @@ export const checksSchema = {
           },
         },
         marker_collection: { type: 'string', minLength: 1, default: '_proofline_markers' },
+        stale_cap_ms: { type: 'integer', minimum: 1000, maximum: 86_400_000, default: 600_000 },
         update_probe: {
           type: 'object',
           additionalProperties: false,

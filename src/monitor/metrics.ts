@@ -39,6 +39,20 @@ export class MonitorMetrics {
   readonly endpointUp = new Gauge({ name: 'proofline_endpoint_up', help: '1 when the endpoint answered the last availability run, 0 when it did not', labelNames: ['endpoint'], registers: [this.registry] });
   readonly invalidRate = new Gauge({ name: 'proofline_invalid_document_ratio', help: 'Invalid documents / documents checked, last schema run', labelNames: ['collection'], registers: [this.registry] });
   readonly replicationLag = new Gauge({ name: 'proofline_replication_lag_seconds', help: 'Worst replication delay observed in the last replication run; absent when no probe write arrived', labelNames: ['replica'], registers: [this.registry] });
+  /** Per replica: since when it is stale (epoch ms), or null when current; read at scrape time so the gauge grows between runs. */
+  private readonly staleSince = new Map<string, number | null>();
+  readonly replicationStaleness = new Gauge({
+    name: 'proofline_replication_staleness_seconds',
+    help: 'How stale each replica is now: now minus the write time of the oldest marker it has not shown yet (0 when current)',
+    labelNames: ['replica'],
+    registers: [this.registry],
+    collect: () => {
+      const now = Date.now();
+      for (const [replica, since] of this.staleSince) this.replicationStaleness.set({ replica }, since === null ? 0 : Math.max(0, now - since) / 1000);
+    },
+  });
+  readonly replicationServerLag = new Gauge({ name: 'proofline_replication_server_lag_seconds', help: "The server's own replication lag per member (pg_stat_replication replay_lag, or replSetGetStatus optimes), last replication run", labelNames: ['member', 'source'], registers: [this.registry] });
+  readonly replicationServerLagBytes = new Gauge({ name: 'proofline_replication_server_lag_bytes', help: 'WAL bytes the standby has not replayed yet (pg_stat_replication), last replication run', labelNames: ['member', 'source'], registers: [this.registry] });
   readonly replicationUnconfirmed = new Gauge({ name: 'proofline_replication_unconfirmed_writes', help: 'Probe writes not seen on the replica within the timeout, last replication run', labelNames: ['replica'], registers: [this.registry] });
   readonly syncRecords = new Counter({ name: 'proofline_sync_records_total', help: 'Records of scheduled syncs by outcome', labelNames: ['stream', 'outcome'], registers: [this.registry] });
   readonly schemaDrift = new Gauge({ name: 'proofline_schema_drift_fields', help: 'Source fields drifting from the stream\'s expected_columns in its last scheduled sync, by kind (new, missing, type_changed)', labelNames: ['stream', 'kind'], registers: [this.registry] });
@@ -71,11 +85,40 @@ export class MonitorMetrics {
     const d = digest(result);
     for (const [endpoint, ratio] of Object.entries(d.availability)) this.endpointUp.set({ endpoint }, ratio);
     for (const [collection, rate] of Object.entries(d.invalidRate)) this.invalidRate.set({ collection }, rate);
+    if (check === 'replication') this.observeReplication(result);
+  }
+
+  /**
+   * Replication series never vanish while a replica is stale: with no marker seen, the worst
+   * delay observed is the staleness itself (a marker not visible after N s lagged at least N s).
+   */
+  private observeReplication(result: CheckResult): void {
+    const staleness = (result.evidence?.staleness ?? {}) as Record<string, { state?: string; since?: string } | undefined>;
     for (const [replica, xs] of Object.entries(lagSamples(result))) {
       const seen = xs.filter((x): x is number => x !== null);
       this.replicationUnconfirmed.set({ replica }, xs.length - seen.length);
-      if (seen.length) this.replicationLag.set({ replica }, Math.max(...seen) / 1000);
+      const s = staleness[replica];
+      const since = s?.since && s.state !== 'fresh' ? Date.parse(s.since) : null;
+      this.staleSince.set(replica, since);
+      const staleS = since === null ? 0 : (Date.now() - since) / 1000;
+      if (seen.length || since !== null) this.replicationLag.set({ replica }, Math.max(seen.length ? Math.max(...seen) / 1000 : 0, staleS));
+      // Nothing seen and no staleness known (a result without it): no figure, rather than an old one.
       else this.replicationLag.remove({ replica });
+    }
+    const byMember = new Map<string, { lag?: number | null; bytes?: number | null; source: string }>();
+    for (const m of Object.values(result.measurements)) {
+      if ((m.metric !== 'server_lag_ms' && m.metric !== 'server_lag_bytes') || !m.labels?.member) continue;
+      const e = byMember.get(m.labels.member) ?? { source: m.labels.source ?? 'unknown' };
+      if (m.metric === 'server_lag_ms') e.lag = m.value;
+      else e.bytes = m.value;
+      byMember.set(m.labels.member, e);
+    }
+    for (const [member, e] of byMember) {
+      const labels = { member, source: e.source };
+      // PostgreSQL leaves replay_lag null when the standby is idle and caught up: that is a lag of 0.
+      const lagMs = e.lag ?? (e.bytes === 0 ? 0 : null);
+      if (lagMs !== null) this.replicationServerLag.set(labels, lagMs / 1000);
+      if (e.bytes !== undefined && e.bytes !== null) this.replicationServerLagBytes.set(labels, e.bytes);
     }
   }
 

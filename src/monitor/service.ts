@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { MongoClient, Document } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
+import { StalenessWatch } from '../checks/replication-staleness.js';
 import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from '../checks/result.js';
 import { parsePositiveDuration } from '../checks/duration.js';
 import { connect } from '../store/connection.js';
@@ -25,7 +26,7 @@ import { digest, type CheckDigest } from './digest.js';
  * state changes and the HTTP server. The CLI command is a thin shell over startMonitor.
  */
 
-export type CheckRunner = (name: CheckName, config: PipelineConfig, options: { signal?: AbortSignal }) => Promise<CheckResult>;
+export type CheckRunner = (name: CheckName, config: PipelineConfig, options: { signal?: AbortSignal; staleness?: StalenessWatch }) => Promise<CheckResult>;
 
 export interface MonitorOptions {
   host?: string;
@@ -114,6 +115,8 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   let runSyncLoaded: SyncRunner | undefined = options.runSync;
 
   const metrics = new MonitorMetrics();
+  // Lives as long as the monitor: a stale replica's oldest unseen marker is watched across runs.
+  const staleness = new StalenessWatch();
   metrics.setInfo(config.name, uriHosts(config.mongodb.uri));
   const subscribers = new Set<(event: string, data: unknown) => void>();
   const broadcast = (event: string, data: unknown): void => {
@@ -189,7 +192,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
         resolve({ result: timedOut(name, Math.round(performance.now() - started), startedAt, 'interrupted: the monitor was stopping'), interrupted: 'shutdown' }),
       );
     });
-    const work = runCheck(name, config, { signal: controller.signal }).then((result) => ({ result, interrupted: undefined }));
+    const work = runCheck(name, config, { signal: controller.signal, staleness }).then((result) => ({ result, interrupted: undefined }));
     try {
       const { result, interrupted } = await Promise.race([work, cut]);
       if (interrupted === 'timeout') controller.abort(new Error('check timed out'));
@@ -326,6 +329,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
       await Promise.race([alerts.flush(), new Promise((r) => setTimeout(r, 5_000).unref())]);
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      staleness.close();
       await client?.close().catch(() => undefined);
       log.info({ event: 'monitor_stopped', interrupted: stillRunning }, 'monitor: stopped');
     })());

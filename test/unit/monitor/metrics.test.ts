@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../../src/checks/result.js';
 import { MonitorMetrics } from '../../../src/monitor/metrics.js';
 import { digest } from '../../../src/monitor/digest.js';
@@ -41,7 +41,43 @@ describe('monitor metrics', () => {
     expect(text).not.toContain('pw@');
   });
 
-  it('drops the lag series when no probe write arrived, instead of reporting 0', async () => {
+  it('keeps the lag series while stale: the staleness is the least delay, and the staleness gauge grows at each scrape', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12) });
+    const m = new MonitorMetrics();
+    const since = new Date(Date.now() - 30_000).toISOString();
+    m.observeCheck({
+      ...replication([null, null]),
+      measurements: {
+        'server_lag_ms[walreceiver]': { value: 29_500, metric: 'server_lag_ms', labels: { member: 'walreceiver', source: 'pg_stat_replication' } },
+        'server_lag_bytes[walreceiver]': { value: 4096, metric: 'server_lag_bytes', labels: { member: 'walreceiver', source: 'pg_stat_replication' } },
+      },
+      evidence: { lag_samples_ms: { 'replica-1': [null, null] }, staleness: { 'replica-1': { state: 'stale', since } } },
+    });
+    const value = (text: string, re: RegExp): number => Number(re.exec(text)![1]);
+    const first = await m.registry.metrics();
+    expect(value(first, /proofline_replication_lag_seconds\{replica="replica-1"\} (\S+)/)).toBeGreaterThanOrEqual(30);
+    expect(value(first, /proofline_replication_staleness_seconds\{replica="replica-1"\} (\S+)/)).toBe(30);
+    expect(first).toMatch(/proofline_replication_server_lag_seconds\{member="walreceiver",source="pg_stat_replication"\} 29.5\n/);
+    expect(first).toMatch(/proofline_replication_server_lag_bytes\{member="walreceiver",source="pg_stat_replication"\} 4096\n/);
+    vi.advanceTimersByTime(5_000);
+    expect(value(await m.registry.metrics(), /proofline_replication_staleness_seconds\{replica="replica-1"\} (\S+)/)).toBe(35);
+    // Caught up: the staleness goes to 0 (the series stays), PostgreSQL's idle null replay_lag reads as 0.
+    m.observeCheck({
+      ...replication([3]),
+      measurements: {
+        'server_lag_ms[walreceiver]': { value: null, metric: 'server_lag_ms', labels: { member: 'walreceiver', source: 'pg_stat_replication' } },
+        'server_lag_bytes[walreceiver]': { value: 0, metric: 'server_lag_bytes', labels: { member: 'walreceiver', source: 'pg_stat_replication' } },
+      },
+      evidence: { lag_samples_ms: { 'replica-1': [3] }, staleness: { 'replica-1': { state: 'fresh' } } },
+    });
+    const after = await m.registry.metrics();
+    expect(after).toMatch(/proofline_replication_staleness_seconds\{replica="replica-1"\} 0\n/);
+    expect(after).toMatch(/proofline_replication_server_lag_seconds\{member="walreceiver",source="pg_stat_replication"\} 0\n/);
+    expect(after).toMatch(/proofline_replication_lag_seconds\{replica="replica-1"\} 0.003\n/);
+    vi.useRealTimers();
+  });
+
+  it('drops the lag series when no probe write arrived and no staleness is known, instead of reporting 0', async () => {
     const m = new MonitorMetrics();
     m.observeCheck(replication([120, 300, null]));
     expect(await m.registry.metrics()).toMatch(/proofline_replication_lag_seconds\{replica="replica-1"\} 0.3\n/);
