@@ -73,6 +73,8 @@ async function markers(b: ResultBuilder, primary: MongoClient, replicas: Member[
   const stale = new Map<string, { writtenAgoMs: number }>();
   b.evidence.lag_samples_ms = lag;
   b.evidence.write_concern = cfg.write_concern;
+  // The report draws a marker not seen in time at the timeout, as a failure.
+  b.evidence.timeout_ms = cfg.timeout_ms;
   // Markers of runs that crashed before cleaning up; a paused replica may still hold newer ones.
   await coll.deleteMany({ at: { $lt: new Date(Date.now() - 3_600_000) } }).catch(() => undefined);
   try {

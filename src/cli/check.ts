@@ -29,7 +29,7 @@ async function serverInfo(config: PipelineConfig, reach: Reachability): Promise<
   return withClient(config.mongodb.uri, (c) => capabilitiesOf(c), { timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000), driver: config.mongodb.options as never }).catch(() => null);
 }
 
-export function render(format: Format, results: CheckResult[], context: ReportContext): string {
+export async function render(format: Format, results: CheckResult[], context: ReportContext): Promise<string> {
   switch (format) {
     case 'json':
       return renderJson(results, context);
@@ -62,7 +62,7 @@ export function registerCheckCommand(program: Command): void {
         generatedAt: new Date().toISOString(),
         ...(opts.format === 'json' || opts.format === 'html' ? { server: await serverInfo(config, reach) } : {}),
       };
-      const text = render(opts.format, results, context);
+      const text = await render(opts.format, results, context);
       if (opts.out) {
         writeFileSync(opts.out, text);
         // The file holds the report; the terminal still gets the verdict.

@@ -46,12 +46,12 @@ export function registerReportCommand(program: Command): void {
       if (extname(opts.out).toLowerCase() === '.json') throw new UsageError('--out names the HTML report; the JSON twin is written next to it (or use --json-out)');
       const config = loadConfig(opts.config);
       const bundle = await buildEvidence(config, { logger: logger(), fromHistory: Boolean(opts.fromHistory), historyMaxAgeMs: maxAgeMs, runs });
-      const context = evidenceContext(bundle);
+      const context = await evidenceContext(bundle);
       const htmlPath = resolve(opts.out);
       const jsonPath = resolve(opts.jsonOut ?? jsonTwinPath(opts.out));
       mkdirSync(dirname(htmlPath), { recursive: true });
       mkdirSync(dirname(jsonPath), { recursive: true });
-      writeFileSync(htmlPath, renderHtml(bundle.checks, context));
+      writeFileSync(htmlPath, await renderHtml(bundle.checks, context));
       writeFileSync(jsonPath, renderJson(bundle.checks, context));
       process.stderr.write(renderTable(bundle.checks));
       process.stdout.write(`verdict: ${bundle.verdict}\nhtml: ${opts.out}\njson: ${opts.jsonOut ?? jsonTwinPath(opts.out)}\n`);

@@ -15,7 +15,7 @@ import { Alerts } from './alerts.js';
 import { HistoryStore } from './history.js';
 import { Scheduler } from './scheduler.js';
 import { SyncSchedules, type SyncRunner } from './syncs.js';
-import { collectServerLog, type ServerLogLine } from './server-log.js';
+import { collectServerLog, leftOutText, type ServerLogLine } from './server-log.js';
 import { createMonitorServer } from './server.js';
 import { isLoopback } from './loopback.js';
 import { digest, type CheckDigest } from './digest.js';
@@ -220,7 +220,11 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
     });
   }
 
-  let serverLog: { supported: boolean; detail?: string; lines: ServerLogLine[]; at?: string } = { supported: false, detail: 'not probed yet (database not reachable)', lines: [] };
+  let serverLog: { supported: boolean; detail?: string; lines: ServerLogLine[]; at?: string; scanned?: number; notable?: number; leftOut?: Record<string, number>; leftOutText?: string } = {
+    supported: false,
+    detail: 'not probed yet (database not reachable)',
+    lines: [],
+  };
   const pollServer = async (): Promise<void> => {
     if (!client || !caps) return;
     const status = (await client.db('admin').command({ serverStatus: 1 }).catch(() => null)) as Document | null;
@@ -233,7 +237,8 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
       serverLog = { supported: false, detail: caps.getLog.detail ?? UNSUPPORTED_BY_SERVER, lines: [] };
     } else {
       try {
-        serverLog = { supported: true, lines: await collectServerLog(client, mon.server_log.limit), at: new Date().toISOString() };
+        const panel = await collectServerLog(client, mon.server_log.limit, caps.provokedErrors ?? []);
+        serverLog = { supported: true, ...panel, leftOutText: leftOutText(panel.leftOut), at: new Date().toISOString() };
       } catch (e) {
         serverLog = { supported: true, detail: `getLog failed: ${redactText(errorMessage(e))}`, lines: serverLog.lines };
       }

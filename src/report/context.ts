@@ -1,5 +1,6 @@
 import type { CheckResult, CheckStatus } from '../checks/result.js';
 import { worstStatus } from '../checks/result.js';
+import type { QuarantineReport } from './quarantine.js';
 
 /**
  * What a report says around the check results. `proofline report` (src/cli/report) extends
@@ -19,7 +20,11 @@ export interface ReportContext {
   generatedAt?: string;
   /** Server identity and capabilities (src/store/capabilities.ts), when it was reachable. */
   server?: unknown;
+  /** Sections shown before the per-check details (the first screen). */
+  leadSections?: ReportSection[];
   sections?: ReportSection[];
+  /** Quarantined records (`<collection>_rejects`) to list beside the invalid documents. */
+  quarantine?: QuarantineReport[];
 }
 
 /**

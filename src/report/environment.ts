@@ -2,7 +2,7 @@ import type { Document, MongoClient } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { endpointsOf, tryConnect, type Endpoint, type Reachability } from '../checks/endpoints.js';
 import { probeCapabilities, type Capabilities } from '../store/capabilities.js';
-import { isNotable, parseLogLine, type ServerLogLine } from '../monitor/server-log.js';
+import { filterServerLog, isNotable, type FilteredLog, type ServerLogLine } from '../monitor/server-log.js';
 import { errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
 
@@ -19,8 +19,11 @@ export interface LogExcerpt {
   detail?: string;
   /** How many lines the server returned. */
   scanned: number;
-  /** How many of them proofline's own probes caused (left out of the excerpt). */
+  /** How many of them proofline itself caused (left out of the excerpt), in total and by reason. */
   filtered: number;
+  leftOut: FilteredLog['leftOut'];
+  /** Kept lines that are warnings, errors or slow operations (notable holds the newest NOTABLE_LIMIT). */
+  notableTotal: number;
   /** Warnings, errors and slow operations, newest first. */
   notable: ServerLogLine[];
   /** When nothing is notable, the last few lines, so the excerpt is never an empty claim. */
@@ -48,62 +51,18 @@ export interface EnvironmentReport {
 const NOTABLE_LIMIT = 30;
 const TAIL_LIMIT = 8;
 
-// Failed replies a driver session provokes on servers without sessions/transactions
-// (every proofline client close, and the probe's aborted transaction): not a finding.
-const HOUSEKEEPING = ["no such command: 'endSessions'", "no such command: 'abortTransaction'"];
-// Probes other proofline processes send on purpose (the sync's renameCollection
-// dropTarget probe, src/store/capabilities.ts renameDropTargetOf).
-const OTHER_PROBES = [/^renameCollection: .*dropTarget/];
-
-// Go pointers in FerretDB's messages differ from one reply to the next.
-const normalize = (m: string): string => m.replace(/0x[0-9a-f]+/gi, '0x…').trim();
-
-/** The errmsg of a logged failed reply (FerretDB logs "Response message:" with the reply document). */
-export function loggedErrmsg(raw: string): string | null {
-  let msg = raw;
-  try {
-    msg = String((JSON.parse(raw) as { msg?: unknown }).msg ?? raw);
-  } catch {
-    // plain-text line: search it as is
-  }
-  const m = /"errmsg": "((?:[^"\\]|\\.)*)"/.exec(msg);
-  if (!m) return null;
-  try {
-    return JSON.parse(`"${m[1]}"`) as string;
-  } catch {
-    return m[1]!;
-  }
-}
-
-/**
- * Drops the log lines the probe itself caused: FerretDB logs each failed reply as a
- * "Response header" WARN followed by a "Response message" WARN carrying the errmsg, with
- * no client name or namespace, so the reliable marker is the errmsg itself, compared
- * with the errors the probe saw. Returns the kept raw lines and how many were dropped.
- */
-export function withoutProbeNoise(raw: string[], provokedErrors: string[]): { kept: string[]; filtered: number } {
-  const own = new Set([...provokedErrors, ...HOUSEKEEPING].map(normalize));
-  const drop = new Set<number>();
-  raw.forEach((line, i) => {
-    const errmsg = loggedErrmsg(line);
-    if (errmsg === null || !(own.has(normalize(errmsg)) || OTHER_PROBES.some((re) => re.test(errmsg)))) return;
-    drop.add(i);
-    if (i > 0 && raw[i - 1]!.includes('Response header')) drop.add(i - 1);
-  });
-  return { kept: raw.filter((_, i) => !drop.has(i)), filtered: drop.size };
-}
-
 async function logExcerpt(client: MongoClient, caps: Capabilities): Promise<LogExcerpt> {
-  if (!caps.getLog.supported) return { supported: false, detail: caps.getLog.detail, scanned: 0, filtered: 0, notable: [], tail: [] };
+  const none = { scanned: 0, filtered: 0, leftOut: {}, notableTotal: 0, notable: [], tail: [] };
+  if (!caps.getLog.supported) return { supported: false, detail: caps.getLog.detail, ...none };
   try {
     const r = (await client.db('admin').command({ getLog: 'global' })) as Document;
     const raw = (Array.isArray(r.log) ? (r.log as unknown[]) : []).map(String);
-    const { kept, filtered } = withoutProbeNoise(raw, caps.provokedErrors ?? []);
-    const lines = kept.map(parseLogLine);
-    const notable = lines.filter(isNotable).slice(-NOTABLE_LIMIT).reverse();
-    return { supported: true, scanned: raw.length, filtered, notable, tail: notable.length ? [] : lines.slice(-TAIL_LIMIT).reverse() };
+    const { kept, leftOut, scanned } = filterServerLog(raw, caps.provokedErrors ?? []);
+    const notable = kept.filter(isNotable);
+    const filtered = Object.values(leftOut).reduce((a, n) => a + n, 0);
+    return { supported: true, scanned, filtered, leftOut, notableTotal: notable.length, notable: notable.slice(-NOTABLE_LIMIT).reverse(), tail: notable.length ? [] : kept.slice(-TAIL_LIMIT).reverse() };
   } catch (e) {
-    return { supported: false, detail: redactText(errorMessage(e)), scanned: 0, filtered: 0, notable: [], tail: [] };
+    return { supported: false, detail: redactText(errorMessage(e)), ...none };
   }
 }
 

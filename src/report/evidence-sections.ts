@@ -2,9 +2,13 @@ import { compare, type CheckResult } from '../checks/result.js';
 import type { Capabilities, Capability } from '../store/capabilities.js';
 import type { ReportContext, ReportSection } from './context.js';
 import type { EvidenceBundle } from './evidence.js';
-import type { MemberEnvironment } from './environment.js';
-import type { ServerLogLine } from '../monitor/server-log.js';
-import { esc, groupedBarChart, lineChart } from './svg.js';
+import type { LogExcerpt, MemberEnvironment } from './environment.js';
+import { leftOutText, type ServerLogLine } from '../monitor/server-log.js';
+import { esc } from './escape.js';
+import { figure } from './charts/render.js';
+import { groupedBarSpec, seriesSpec } from './charts/specs.js';
+import { consequenceOf, formatQuantity, formatThreshold, unitOf } from './format.js';
+import { profileSection } from './profile-section.js';
 
 /**
  * The sections `proofline report` adds around the check results rendered by the shared
@@ -20,19 +24,20 @@ function thresholdsSection(checks: CheckResult[]): ReportSection {
     r.thresholds.map((t) => {
       const m = r.measurements[t.metric];
       const value = m?.value ?? null;
+      const unit = unitOf(t.metric, m);
       const verdict = value === null ? 'no value' : compare(value, t.op, t.value) ? 'pass' : (t.severity ?? 'fail');
-      return { check: r.name, metric: t.metric, threshold: `${t.op} ${t.value}`, severity: t.severity ?? 'fail', value, unit: m?.unit ?? '', verdict };
+      return { check: r.name, metric: t.metric, threshold: formatThreshold(t, unit), consequence: consequenceOf(t), value, unit, measured: formatQuantity(value, unit), verdict };
     }),
   );
   const body = rows.length
-    ? `<table class="thresholds"><tr><th>check</th><th>measurement</th><th>threshold</th><th>severity</th><th>measured</th><th>verdict</th></tr>${rows
-        .map((r) => `<tr>${cell(r.check)}<td><code>${esc(r.metric)}</code></td>${cell(r.threshold)}${cell(r.severity)}<td>${esc(r.value ?? 'n/a')} ${esc(r.unit)}</td><td class="badge ${esc(r.verdict)}">${esc(r.verdict)}</td></tr>`)
+    ? `<table class="thresholds"><tr><th>check</th><th>measurement</th><th>threshold</th><th>measured</th><th>verdict</th><th>if crossed</th></tr>${rows
+        .map((r) => `<tr>${cell(r.check)}<td><code>${esc(r.metric)}</code></td>${cell(r.threshold)}${cell(r.measured)}<td class="badge ${esc(r.verdict)}">${esc(r.verdict)}</td><td class="muted">${esc(r.consequence)}</td></tr>`)
         .join('')}</table>`
     : '<p class="muted">No check declared a threshold (results taken from the monitor history carry none: run without --from-history for them).</p>';
   return { title: 'Thresholds', html: `<div id="thresholds"><p>Every threshold the checks applied, the value measured against it, and the verdict.</p>${body}</div>`, data: rows };
 }
 
-function runsSection(bundle: EvidenceBundle): ReportSection {
+async function runsSection(bundle: EvidenceBundle): Promise<ReportSection> {
   const { runs } = bundle;
   if (!runs.length) {
     const why = bundle.runsError ? `could not read the runs: ${bundle.runsError}` : 'no sync run is recorded in _proofline_runs yet (run `proofline sync` first)';
@@ -50,8 +55,8 @@ function runsSection(bundle: EvidenceBundle): ReportSection {
   );
   const latest = runs[0]!;
   const outcomes = ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected'] as const;
-  const perStream = latest.streams.map((s) => ({ label: s.stream, values: Object.fromEntries(outcomes.map((k) => [k, s[k]])) }));
-  const chart = perStream.length ? groupedBarChart('runs-latest', `latest run ${latest.runId}: records per stream, by outcome`, perStream, outcomes, { unit: 'records', integer: true }) : '';
+  const rows2 = latest.streams.flatMap((s) => outcomes.map((k) => ({ category: s.stream, series: k, value: s[k] ?? 0 })));
+  const chart = rows2.length ? await figure({ id: 'runs-latest', caption: `latest run ${latest.runId}: records per stream, by outcome`, spec: groupedBarSpec(rows2, 'records', outcomes), values: rows2 }) : '';
   const drifting = runs.flatMap((run) => run.streams.filter((s) => s.drift?.fields.length).map((s) => ({ run, s })));
   const driftHtml = drifting.length
     ? `<h3>Schema drift</h3><table class="drift"><tr><th>run</th><th>stream</th><th>policy</th><th>kind</th><th>field</th><th>records</th></tr>${drifting
@@ -127,6 +132,20 @@ function logLines(lines: ServerLogLine[]): string {
   return `<pre>${runs.map(({ line: l, n }) => `${l.at ?? ''} [${l.severity}]${l.slow ? ' [slow]' : ''} ${l.message}${n > 1 ? ` (×${n}, newest shown)` : ''}`).map(esc).join('\n')}</pre>`;
 }
 
+/**
+ * The counts of a server log excerpt, which add up: read = left out + warnings/errors/slow
+ * + informational, and the warnings shown plus those beyond the limit = all warnings.
+ */
+export function logCounts(log: LogExcerpt): string {
+  const informational = log.scanned - log.filtered - log.notableTotal;
+  const beyond = log.notableTotal - log.notable.length;
+  const why = leftOutText(log.leftOut);
+  const shown = log.notableTotal
+    ? `${log.notable.length} shown below (newest first${beyond ? `; ${beyond} older beyond the limit of ${log.notable.length} not shown` : ''})`
+    : `none; the latest ${log.tail.length} line(s) are shown instead`;
+  return `<p class="muted log-counts" data-scanned="${log.scanned}" data-filtered="${log.filtered}" data-notable="${log.notableTotal}" data-shown="${log.notable.length}" data-informational="${informational}">${log.scanned} line(s) read: ${log.filtered} left out because proofline caused them${why ? ` (${esc(why)})` : ''}; ${informational} informational (not shown); ${log.notableTotal} warning/error/slow: ${shown}.</p>`;
+}
+
 function logsSection(bundle: EvidenceBundle): ReportSection {
   const parts: string[] = [];
   for (const m of bundle.environment.members) {
@@ -136,12 +155,7 @@ function logsSection(bundle: EvidenceBundle): ReportSection {
     } else if (!log.supported) {
       parts.push(`<h3>${esc(m.label)} server log</h3><p class="unsupported">${esc(log.detail ?? 'getLog: not supported by this server')}</p>`);
     } else {
-      const filtered = `<p class="muted probe-filtered" data-filtered="${log.filtered ?? 0}">${log.filtered ?? 0} of the ${log.scanned} lines were left out: they are the server's failed replies to proofline's own probes and driver housekeeping (commands this server does not support, sent on purpose).</p>`;
-      parts.push(
-        log.notable.length
-          ? `<h3>${esc(m.label)} server log: ${log.notable.length} warning/error/slow line(s) of ${log.scanned}</h3>${filtered}${logLines(log.notable)}`
-          : `<h3>${esc(m.label)} server log: no warning, error or slow operation in the last ${log.scanned} lines; the latest:</h3>${filtered}${logLines(log.tail)}`,
-      );
+      parts.push(`<h3>${esc(m.label)} server log</h3>${logCounts(log)}${logLines(log.notable.length ? log.notable : log.tail)}`);
     }
   }
   const runErrors = bundle.runs.flatMap((r) => r.errors.map((e) => `${r.runId} (${r.startedAt ?? '?'}): ${e}`));
@@ -152,19 +166,19 @@ function logsSection(bundle: EvidenceBundle): ReportSection {
   return { title: 'Logs', html: `<div id="logs">${parts.join('')}</div>`, data };
 }
 
-function historySection(bundle: EvidenceBundle): ReportSection | null {
+async function historySection(bundle: EvidenceBundle): Promise<ReportSection | null> {
   if (!bundle.history) return null;
-  const series = Object.entries(bundle.history)
-    .filter(([, s]) => s && s.length)
-    .map(([name, s]) => ({ name, points: s!.map((p) => p.durationMs) }));
-  const chart = series.length ? lineChart('history-durations', 'check duration over the monitor history (ms, oldest → newest)', series, { unit: 'ms' }) : '<p class="muted">the monitor history is empty</p>';
+  const rows = Object.entries(bundle.history).flatMap(([series, s]) => (s ?? []).map((p, i) => ({ series, index: i + 1, value: p.durationMs })));
+  const chart = rows.length
+    ? await figure({ id: 'history-durations', caption: 'check duration over the monitor history (oldest → newest)', spec: seriesSpec(rows, 'ms', 'monitor run'), values: rows })
+    : '<p class="muted">the monitor history is empty</p>';
   return { title: 'Monitor history', html: `<div id="history">${chart}</div>`, data: bundle.history };
 }
 
-export function evidenceContext(bundle: EvidenceBundle): ReportContext {
+export async function evidenceContext(bundle: EvidenceBundle): Promise<ReportContext> {
   const primary = bundle.environment.members.find((m) => m.role === 'primary');
-  const sections = [thresholdsSection(bundle.checks), runsSection(bundle), environmentSection(bundle), logsSection(bundle), historySection(bundle)].filter(
+  const sections = [thresholdsSection(bundle.checks), await profileSection(bundle.profile ?? []), await runsSection(bundle), environmentSection(bundle), logsSection(bundle), await historySection(bundle)].filter(
     (s): s is ReportSection => s !== null,
   );
-  return { pipeline: bundle.pipeline.name, generatedAt: bundle.generatedAt, server: primary?.capabilities ?? null, sections };
+  return { pipeline: bundle.pipeline.name, generatedAt: bundle.generatedAt, server: primary?.capabilities ?? null, sections, quarantine: bundle.quarantine ?? [] };
 }

@@ -9,6 +9,8 @@ import { collectEnvironment, type EnvironmentReport } from './environment.js';
 import { latestRuns, type RunSummary } from './runs.js';
 import { readHistory, type HistoryLookup } from './history-results.js';
 import { serverMessage } from '../common/server-message.js';
+import { collectProfile, type CollectionProfile } from './profile.js';
+import { collectQuarantine, type QuarantineReport } from './quarantine.js';
 
 /**
  * The evidence bundle a team hands over: every check's result with its numbers and
@@ -43,6 +45,10 @@ export interface EvidenceBundle {
   environment: EnvironmentReport;
   /** Recent statuses per check from the monitor history, when read. */
   history?: HistoryLookup['series'];
+  /** Per collection and source: volume per day and per-field statistics. */
+  profile: CollectionProfile[];
+  /** The newest quarantined records per collection, by rule and field. */
+  quarantine: QuarantineReport[];
 }
 
 export const DEFAULT_HISTORY_MAX_AGE_MS = 15 * 60_000;
@@ -53,6 +59,8 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
   let runs: RunSummary[] = [];
   let runsError: string | undefined;
   let history: HistoryLookup | undefined;
+  let profile: CollectionProfile[] = [];
+  let quarantine: QuarantineReport[] = [];
 
   // One memory of unreachable members for the whole report: with the primary down, the
   // runs, every check and the environment say so after one timeout, not one each.
@@ -64,6 +72,10 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
     try {
       const db = c.client.db(config.mongodb.database);
       runs = await latestRuns(db, options.runs ?? 5);
+      const collections = config.checks.schema.collections.map((t) => t.collection);
+      // The quarantine is a supplement: unreadable, it is left out rather than hiding the runs.
+      quarantine = await collectQuarantine(db, collections).catch(() => []);
+      profile = await collectProfile(db, config);
       if (options.fromHistory) history = await readHistory(db, config, options.historyMaxAgeMs ?? DEFAULT_HISTORY_MAX_AGE_MS, now().getTime());
     } catch (e) {
       runsError = serverMessage(e);
@@ -95,6 +107,8 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
     runs,
     ...(runsError ? { runsError } : {}),
     environment,
+    profile,
+    quarantine,
     ...(history ? { history: history.series } : {}),
   };
 }

@@ -42,16 +42,49 @@ describe('the evidence report in Chromium', () => {
     await expect(page.locator('#check-schema h2').textContent()).resolves.toContain('FAIL');
   });
 
-  it('draws the charts', async () => {
+  it('draws the charts with Vega-Lite as inline SVG: marks with a real size', async () => {
     const charts = page.locator('svg.chart');
     expect(await charts.count()).toBeGreaterThanOrEqual(3);
-    // Drawn, not just declared: bars and points with a real size on screen.
-    const shapes = await page.locator('svg.chart rect.bar, svg.chart circle.point').evaluateAll((els) =>
+    const shapes = await page.locator('svg.chart .role-mark path, svg.chart .role-mark rect').evaluateAll((els) =>
       els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0).length,
     );
     expect(shapes).toBeGreaterThan(5);
     // 4 streams × inserted/updated/unchanged/duplicate/rejected.
-    await expect(page.locator('#runs svg.chart rect.bar').count()).resolves.toBe(20);
+    await expect(page.locator('#runs figure[data-chart="runs-latest"]').getAttribute('data-points')).resolves.toBe('20');
+    // Self-contained: no script is needed to read it.
+    await expect(page.locator('script').count()).resolves.toBe(0);
+  });
+
+  it('draws the data profile: volume per day and per-field histograms, not empty', async () => {
+    for (const id of ['profile-volume-hourly_measurements', 'profile-fields-hourly_measurements']) {
+      const fig = page.locator(`#profile figure[data-chart="${id}"]`);
+      expect(Number(await fig.getAttribute('data-points'))).toBeGreaterThan(1);
+      const drawn = await fig.locator('.role-mark path, .role-mark rect').evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 0).length);
+      expect(drawn).toBeGreaterThan(4);
+    }
+    const stats = (await page.locator('#profile table.profile-stats').first().textContent()) ?? '';
+    expect(stats).toContain('temperature_c');
+    expect(stats).toMatch(/infoclimat/);
+  });
+
+  it('never draws an empty "all values are 0" chart: an all-zero measure is one line with its count and threshold', async () => {
+    expect((await page.locator('body').textContent()) ?? '').not.toContain('all values are 0');
+    const rows = await page.locator('.zero-row').allTextContents();
+    for (const r of rows) expect(r).toMatch(/0 (of|in all) \d+ .*threshold/);
+  });
+
+  it('lists the invalid documents first: id, field, value, message and source location, and the quarantined records with their id', async () => {
+    const samples = page.locator('#invalid-documents tr.invalid-sample');
+    expect(await samples.count()).toBeGreaterThanOrEqual(1);
+    const text = (await samples.first().textContent()) ?? '';
+    expect(text).toMatch(/temperature_c/);
+    const quarantined = page.locator('#invalid-documents tr.quarantine-sample');
+    expect(await quarantined.count()).toBeGreaterThanOrEqual(5);
+    expect((await quarantined.first().textContent()) ?? '').toMatch(/row \d+|item \d+/);
+    // On the first screen, under the verdict.
+    const top = await page.locator('#invalid-documents').evaluate((e) => e.getBoundingClientRect().top);
+    expect(top).toBeLessThan(900);
+    await page.screenshot({ path: outputPath('report-e2e-first-screen.png') });
   });
 
   it('lists the thresholds with the measured values and verdicts', async () => {
@@ -88,12 +121,19 @@ describe('the evidence report in Chromium', () => {
     expect(await page.locator('#logs pre').count()).toBeGreaterThanOrEqual(2);
   });
 
-  it("leaves the probe's own failed commands out of the server log excerpt, and says how many", async () => {
-    const filtered = await page.locator('#logs .probe-filtered').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-filtered'))));
-    expect(filtered.length).toBeGreaterThanOrEqual(1);
-    expect(filtered[0]).toBeGreaterThan(0);
+  it("leaves the probe's own failed commands out of the server log excerpt, says why, and its counts add up", async () => {
+    const counts = await page.locator('#logs .log-counts').evaluateAll((els) =>
+      els.map((e) => Object.fromEntries(['scanned', 'filtered', 'notable', 'shown', 'informational'].map((k) => [k, Number(e.getAttribute(`data-${k}`))]))),
+    );
+    expect(counts.length).toBeGreaterThanOrEqual(1);
+    expect(counts[0]!.filtered).toBeGreaterThan(0);
+    for (const c of counts) {
+      expect(c.filtered + c.notable + c.informational).toBe(c.scanned);
+      expect(c.shown).toBeLessThanOrEqual(c.notable);
+    }
+    expect((await page.locator('#logs .log-counts').first().textContent()) ?? '').toContain('left out because proofline caused them');
     const excerpts = (await page.locator('#logs pre').allTextContents()).join('\n');
-    for (const noise of ["'dbHash'", '$changeStream', 'autocommit', 'unknown top level operator: $jsonSchema']) expect(excerpts).not.toContain(noise);
+    for (const noise of ["'dbHash'", '$changeStream', 'autocommit', 'unknown top level operator: $jsonSchema', "'endSessions'", 'Connection stopped']) expect(excerpts).not.toContain(noise);
   });
 
   it('saves a full-page screenshot', async () => {

@@ -88,8 +88,8 @@ describe('JUnit XML', () => {
 });
 
 describe('HTML report', () => {
-  it('is self-contained and escapes what it prints', () => {
-    const html = renderHtml(results, { pipeline: 'weather <demo>' });
+  it('is self-contained and escapes what it prints', async () => {
+    const html = await renderHtml(results, { pipeline: 'weather <demo>' });
     expect(html).not.toMatch(/<script|https?:\/\/(?!proofline)/);
     expect(html).toContain('weather &lt;demo&gt;');
     expect(html).not.toContain('<tagged>');
