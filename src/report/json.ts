@@ -17,6 +17,7 @@ export interface JsonReport {
   counts: Record<CheckResult['status'], number>;
   server: unknown;
   results: CheckResult[];
+  quarantine?: unknown[];
   sections?: { title: string; text?: string; data?: unknown }[];
 }
 
@@ -32,6 +33,7 @@ export function buildJsonReport(results: CheckResult[], context: ReportContext =
     counts,
     server: context.server ?? null,
     results,
+    ...(context.quarantine?.length ? { quarantine: context.quarantine } : {}),
     ...(context.sections?.length ? { sections: context.sections.map(({ title, text, data }) => ({ title, text, data })) } : {}),
   };
 }

@@ -43,7 +43,19 @@ describe('proofline report', () => {
     expect(report.status).toBe('fail');
     expect(report.results.map((x) => x.name)).toEqual(['availability', 'schema', 'quality', 'replication', 'coherence']);
     expect(report.results.find((x) => x.name === 'schema')!.status).toBe('fail');
-    expect(report.sections.map((s) => s.title)).toEqual(['Thresholds', 'Sync runs', 'Environment', 'Logs']);
+    expect(report.sections.map((s) => s.title)).toEqual(['Thresholds', 'Data profile', 'Sync runs', 'Environment', 'Logs']);
+
+    // The data profile: per source, per numeric field, null rate and quantiles; volume per day.
+    const profile = section(report, 'Data profile').data as unknown as { collection: string; documents: number; volume: { count: number }[]; fields: { field: string; source: string; null_rate: number; quantiles: { p50: number } | null }[] }[];
+    const hourlyProfile = profile.find((p) => p.collection === 'hourly_measurements')!;
+    expect(hourlyProfile.volume.reduce((a, v) => a + v.count, 0)).toBe(hourlyProfile.documents);
+    const temp = hourlyProfile.fields.filter((f) => f.field === 'temperature_c');
+    expect(temp.map((f) => f.source).sort()).toEqual(['infoclimat', 'wunderground']);
+    expect(temp.every((f) => f.quantiles !== null && f.null_rate < 1)).toBe(true);
+    // The quarantine the sync filled, by rule and field, with where each record sits.
+    const q = (report as unknown as { quarantine: { rejectsCollection: string; total: number; groups: { samples: { id: string }[] }[] }[] }).quarantine;
+    expect(q[0]).toMatchObject({ rejectsCollection: 'hourly_measurements_rejects' });
+    expect(q[0]!.total).toBeGreaterThan(0);
 
     const thresholds = section(report, 'Thresholds').data as unknown as { check: string; metric: string; verdict: string }[];
     expect(thresholds.find((t) => t.metric === 'invalid_rate[hourly_measurements]')).toMatchObject({ check: 'schema', verdict: 'fail' });
