@@ -123,7 +123,10 @@ describe('the evidence report in Chromium', () => {
 
   it("leaves the probe's own failed commands out of the server log excerpt, says why, and its counts add up", async () => {
     const counts = await page.locator('#logs .log-counts').evaluateAll((els) =>
-      els.map((e) => Object.fromEntries(['scanned', 'filtered', 'notable', 'shown', 'informational'].map((k) => [k, Number(e.getAttribute(`data-${k}`))]))),
+      els.map((e) => {
+        const n = (k: string) => Number(e.getAttribute(`data-${k}`));
+        return { scanned: n('scanned'), filtered: n('filtered'), notable: n('notable'), shown: n('shown'), informational: n('informational') };
+      }),
     );
     expect(counts.length).toBeGreaterThanOrEqual(1);
     expect(counts[0]!.filtered).toBeGreaterThan(0);
