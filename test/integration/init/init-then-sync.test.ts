@@ -42,7 +42,7 @@ function userFiles(): { dir: string; csv: string; jsonl: string } {
 }
 
 describe('proofline init, then sync', () => {
-  it('goes from two files to a validated collection in two commands; the rerun is all unchanged', async () => {
+  it('goes from two files to a validated collection in two commands; the rerun is all unchanged', { timeout: 240_000 }, async () => {
     const { dir, csv, jsonl } = userFiles();
     const database = uniqueDb('init');
     scratch.dbs.push(database);
