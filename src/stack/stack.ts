@@ -8,6 +8,7 @@ import * as pgs from './postgres.js';
 import * as ferret from './ferretdb.js';
 import * as mongod from './mongod.js';
 import { ensureSmokeCollection } from './smoke.js';
+import { ensureIdIndexTrigger } from './id-index.js';
 
 /**
  * The local stack manager behind `proofline stack ...`, shared by the tests, the demo
@@ -71,6 +72,7 @@ async function upFerret(l: StackLayout, log: Log): Promise<StackState> {
   await pgs.initPrimary(bin, l);
   pids.pgPrimary = await pgs.startPostgres(bin, l.pgPrimaryDir, l.ports.pgPrimary, l, 'pg-primary');
   await pgs.ensureDatabase(l.ports.pgPrimary, FERRET_DB);
+  await ensureIdIndexTrigger(l.ports.pgPrimary, FERRET_DB);
   await pgs.initReplica(bin, l);
   pids.pgReplica = await pgs.startPostgres(bin, l.pgReplicaDir, l.ports.pgReplica, l, 'pg-replica');
 

@@ -1,6 +1,7 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import { compareCursor, getPath } from '../model/primary-key.js';
 import { bulkWriteChunked } from './bulk-chunks.js';
+import { findStoredByIds } from './keyed-lookup.js';
 
 /**
  * The two write shapes of the engine, each one round trip of an unordered bulk write:
@@ -41,7 +42,8 @@ export const HASH_PATH = '_proofline.content_hash';
 
 /**
  * Keyed documents (`_id` derived from the primary key, `_proofline.content_hash` set):
- * the stored versions of the batch are read in one query (only `_id`, hash and cursor),
+ * the stored versions of the batch are read (only `_id`, hash and cursor; one `$in` or
+ * concurrent `_id` equalities, whichever the server indexes: keyed-lookup.ts),
  * then each document is classified in arrival order, as a sequential writer would:
  * new → insert; same content hash → unchanged; older by cursor than the stored one →
  * unchanged (the newest wins); else → replace.
@@ -50,8 +52,7 @@ export async function upsertBatch(coll: Collection, docs: Document[], cursorFiel
   const ids = [...new Set(docs.map((d) => d._id as string))];
   const projection: Document = { [HASH_PATH]: 1 };
   if (cursorField) projection[cursorField] = 1;
-  const stored = new Map<string, Document>();
-  for (const d of await coll.find({ _id: { $in: ids } } as Document, { projection }).toArray()) stored.set(String(d._id), d);
+  const stored = await findStoredByIds(coll, ids, projection);
 
   const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, failed: [] };
   // Latest decision per _id, and the input index it came from (to report failures).
