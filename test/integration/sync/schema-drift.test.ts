@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runSync } from '../../../src/sync/run-sync.js';
 import { runCli, scratchDatabases } from '../../helpers.js';
 import { fixture } from './sync-fixture.js';
 
@@ -41,6 +42,18 @@ describe('schema drift', () => {
       { field: 'humidity', kind: 'new', seen: 'integer', records: 2 },
       { field: 'temp', kind: 'missing', expected: 'number', records: 2 },
     ]);
+  });
+
+  it('reads the expected columns from the mapping declaration when the stream declares none', async () => {
+    const f = drifted('driftmap');
+    const r = await runSync(
+      f.config({
+        destination: { collection: 'obs', primary_key: ['station', 'seq'] },
+        mapping: { expected_columns: ['station', 'seq', 'temp'], keep_unmapped: true, fields: { station: 'text' } },
+      }),
+    );
+    expect(r.streams[0]!.drift).toMatchObject({ policy: 'warn', byKind: { new: 1, missing: 1, type_changed: 0 } });
+    expect(r.streams[0]!.drift!.fields.map((x) => `${x.kind} ${x.field}`)).toEqual(['new humidity', 'missing temp']);
   });
 
   it('fail: exit 1 naming the fields', async () => {
