@@ -10,6 +10,7 @@ import { evidenceContext } from '../report/evidence-sections.js';
 import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { renderTable } from '../report/table.js';
+import { chromiumPath, htmlToPdf } from '../report/pdf.js';
 
 /**
  * `proofline report --config F --out report.html`: the evidence bundle a team hands over.
@@ -33,7 +34,8 @@ export function registerReportCommand(program: Command): void {
     .option('--from-history', "reuse the monitor's results from its history collection when fresh; run the others")
     .option('--max-age <duration>', 'how old a history result may be with --from-history (e.g. 5m, 1h)', `${DEFAULT_HISTORY_MAX_AGE_MS / 60_000}m`)
     .option('--runs <n>', 'how many recent sync runs to include', '5')
-    .action(async (opts: { config: string; out: string; jsonOut?: string; fromHistory?: boolean; maxAge: string; runs: string }) => {
+    .option('--pdf <file>', 'also print the report to PDF through headless Chromium (needs the chromium package)')
+    .action(async (opts: { config: string; out: string; jsonOut?: string; fromHistory?: boolean; maxAge: string; runs: string; pdf?: string }) => {
       quietOnTerminal();
       const runs = Number(opts.runs);
       if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs must be an integer from 1 to 100, got "${opts.runs}"`);
@@ -44,6 +46,8 @@ export function registerReportCommand(program: Command): void {
         throw new UsageError(`--max-age must be a duration such as 30s, 5m or 1h, got "${opts.maxAge}"`);
       }
       if (extname(opts.out).toLowerCase() === '.json') throw new UsageError('--out names the HTML report; the JSON twin is written next to it (or use --json-out)');
+      // A missing Chromium is a usage problem: say so before spending time on the checks.
+      if (opts.pdf) chromiumPath();
       const config = loadConfig(opts.config);
       const bundle = await buildEvidence(config, { logger: logger(), fromHistory: Boolean(opts.fromHistory), historyMaxAgeMs: maxAgeMs, runs });
       const context = await evidenceContext(bundle);
@@ -51,10 +55,16 @@ export function registerReportCommand(program: Command): void {
       const jsonPath = resolve(opts.jsonOut ?? jsonTwinPath(opts.out));
       mkdirSync(dirname(htmlPath), { recursive: true });
       mkdirSync(dirname(jsonPath), { recursive: true });
-      writeFileSync(htmlPath, await renderHtml(bundle.checks, context));
+      const html = await renderHtml(bundle.checks, context);
+      writeFileSync(htmlPath, html);
+      if (opts.pdf) {
+        const pdfPath = resolve(opts.pdf);
+        mkdirSync(dirname(pdfPath), { recursive: true });
+        await htmlToPdf(html, pdfPath);
+      }
       writeFileSync(jsonPath, renderJson(bundle.checks, context));
       process.stderr.write(renderTable(bundle.checks));
-      process.stdout.write(`verdict: ${bundle.verdict}\nhtml: ${opts.out}\njson: ${opts.jsonOut ?? jsonTwinPath(opts.out)}\n`);
+      process.stdout.write(`verdict: ${bundle.verdict}\nhtml: ${opts.out}\njson: ${opts.jsonOut ?? jsonTwinPath(opts.out)}\n${opts.pdf ? `pdf: ${opts.pdf}\n` : ''}`);
       if (bundle.checks.some((r) => r.status === 'fail')) process.exitCode = 1;
     });
 }

@@ -4,7 +4,8 @@ import { redactText } from './redact.js';
 /**
  * One structured logger for the whole library. JSON on stderr by default (stdout is
  * reserved for command output and for Airbyte protocol messages); human-readable
- * when stderr is a TTY or PROOFLINE_LOG_PRETTY=1. Every string field is passed through
+ * when stderr is a TTY or PROOFLINE_LOG_PRETTY=1 (colour only on a TTY: a pipe never gets
+ * escape codes); PROOFLINE_LOG_PRETTY=0 asks for JSON on a TTY too. Every string field is passed through
  * the URI redactor so a connection string in an error never lands in a log.
  */
 
@@ -45,7 +46,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     },
   };
   if (pretty && !options.destination) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: !process.env.NO_COLOR } } });
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR } } });
   }
   return pino(base, (options.destination as DestinationStream | undefined) ?? destination(2));
 }

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,17 +18,19 @@ let fixture: ReportFixture;
 let browser: BrowserContext;
 let page: Page;
 let htmlPath: string;
+let pdfPath: string;
 
 beforeAll(async () => {
   fixture = await makeReportFixture('e2e');
   htmlPath = join(fixture.dir, 'report.html');
-  const r = await runCli(['report', '--config', fixture.config, '--out', htmlPath]);
+  pdfPath = join(fixture.dir, 'report.pdf');
+  const r = await runCli(['report', '--config', fixture.config, '--out', htmlPath, '--pdf', pdfPath]);
   // One document is out of range: the schema check fails, so the report exits 1.
   expect(r.code, r.stderr).toBe(1);
   browser = await launchChromium({ width: 1200, height: 900 });
   page = await browser.newPage();
   await page.goto(pathToFileURL(htmlPath).href);
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -137,6 +141,18 @@ describe('the evidence report in Chromium', () => {
     expect((await page.locator('#logs .log-counts').first().textContent()) ?? '').toContain('left out because proofline caused them');
     const excerpts = (await page.locator('#logs pre').allTextContents()).join('\n');
     for (const noise of ["'dbHash'", '$changeStream', 'autocommit', 'unknown top level operator: $jsonSchema', "'endSessions'", 'Connection stopped']) expect(excerpts).not.toContain(noise);
+  });
+
+  it('prints the same evidence to PDF: non-empty, at least one page, with the verdict', () => {
+    const pdf = readFileSync(pdfPath);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(10_000);
+    // poppler's pdftotext reads the text back (installed by .ci/run).
+    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+    const pages = text.split('\f').filter((p) => p.trim()).length;
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/proofline — weather-report-e2e\s+FAIL/);
+    expect(text).toContain('What failed');
   });
 
   it('saves a full-page screenshot', async () => {
