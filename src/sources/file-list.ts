@@ -50,7 +50,12 @@ async function listS3Files(patterns: readonly string[], s3: S3Options): Promise<
 export async function readText(f: SourceFile): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of await f.open()) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    // Never U+FFFD in silence: the caller rejects the input, naming why.
+    throw new Error('the file is not valid UTF-8');
+  }
 }
 
 /**

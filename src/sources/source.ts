@@ -45,8 +45,13 @@ export function resumeState(configured: ConfiguredAirbyteStream | undefined, sta
 
 /** The RECORD body for an input that could not even be parsed into a row. */
 export function parseErrorData(where: string, row: number, message: string, raw?: string, field?: string): JsonObject {
+  return rejectData(where, row, 'parse', message, raw, field);
+}
+
+/** The RECORD body for an input the source refuses, with the rule that refused it (docs/sources.md lists them). */
+export function rejectData(where: string, row: number, rule: string, message: string, raw?: string, field?: string): JsonObject {
   const data: JsonObject = {
-    _proofline_error: field === undefined ? { rule: 'parse', message } : { rule: 'parse', field, message },
+    _proofline_error: field === undefined ? { rule, message } : { rule, field, message },
     _ab_source_file_url: where,
     _ab_source_file_row: row,
   };

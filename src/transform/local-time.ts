@@ -46,6 +46,8 @@ export function utcCandidates(date: string, clock: ClockTime, zone: string): num
   const d = DATE.exec(date);
   if (!d) return [];
   const asUtc = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), clock.hour, clock.minute, clock.second);
+  // 2024-02-30 would roll over to March 1st: an impossible date has no instant at all.
+  if (new Date(asUtc).getUTCDate() !== Number(d[3])) return [];
   const z = IANAZone.create(zone);
   // The offsets in force a few hours either side cover both sides of any DST change.
   const offsets = new Set([z.offset(asUtc - 6 * 3600_000), z.offset(asUtc), z.offset(asUtc + 6 * 3600_000)]);

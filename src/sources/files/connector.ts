@@ -3,7 +3,7 @@ import { recordMessage, streamStateMessage, type AirbyteMessage, type Configured
 import { defineSource, requireFiles } from '../connector-kit.js';
 import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.js';
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
-import { readCsv, type CsvOptions } from './read-csv.js';
+import { CsvFileError, readCsv, type CsvOptions } from './read-csv.js';
 import { readJsonLines } from './read-lines.js';
 import { filesConfigSchema, type FileFormat } from './spec.js';
 import type { S3Options } from '../s3-location.js';
@@ -23,6 +23,7 @@ interface FilesConfig {
   primary_key?: string[];
   cursor_field?: string;
   csv: CsvOptions;
+  max_line_bytes: number;
   s3?: S3Options;
 }
 
@@ -33,7 +34,7 @@ const inputFiles = (cfg: FilesConfig, ctx: ReadContext): Promise<SourceFile[]> =
 async function* rows(cfg: FilesConfig, f: SourceFile): AsyncGenerator<JsonObject> {
   const input = await f.open();
   if (cfg.format === 'csv') yield* readCsv(input, f.rel, cfg.csv);
-  else yield* readJsonLines(input, f.rel, cfg.format === 'airbyte_jsonl');
+  else yield* readJsonLines(input, f.rel, cfg.format === 'airbyte_jsonl', cfg.max_line_bytes);
 }
 
 export const filesSource: SourceConnector = defineSource<FilesConfig>({
@@ -66,7 +67,8 @@ async function* readFiles(cfg: FilesConfig, catalog: ConfiguredAirbyteCatalog, s
       for await (const row of rows(cfg, f)) yield recordMessage(cfg.stream, { ...row, _pl_source: 'files' });
     } catch (e) {
       // An I/O error mid-file (e.g. the file vanished): account for it, keep going.
-      yield recordMessage(cfg.stream, parseErrorData(f.rel, 0, `${f.rel}: unreadable: ${errorMessage(e)}`));
+      // A CSV header or encoding the file cannot be read with says so; anything else is I/O.
+      yield recordMessage(cfg.stream, parseErrorData(f.rel, 0, `${f.rel}: ${e instanceof CsvFileError ? '' : 'unreadable: '}${errorMessage(e)}`));
     }
     markRead(marks, f);
     yield streamStateMessage(cfg.stream, { files: marks });

@@ -17,6 +17,12 @@ export const filesConfigSchema = {
     stream: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'the stream name these files feed' },
     primary_key: { type: 'array', items: { type: 'string' }, description: 'fields identifying a record, for append_dedup' },
     cursor_field: { type: 'string', description: 'field ordering versions of a record, for append_dedup' },
+    max_line_bytes: {
+      type: 'integer',
+      minimum: 1024,
+      default: 32 * 1024 * 1024,
+      description: 'longest JSONL line read (bytes); a longer one is rejected as too_large without being held in memory',
+    },
     csv: {
       type: 'object',
       additionalProperties: false,

@@ -6,6 +6,8 @@ import { defineSource, hourlyStream } from '../connector-kit.js';
 import { alreadyRead, fileMarks, listFiles, markRead, readText, type SourceFile } from '../file-list.js';
 import type { S3Options } from '../s3-location.js';
 import { fetchJson } from '../http-fetch.js';
+import { stripBom } from '../input-checks.js';
+import { parseExactJson } from '../exact-json.js';
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { hourlyRows, payloadShapeError, stationRows } from './payload.js';
 import { HOURLY_STREAM, STATIONS_STREAM, hourlyRowSchema, infoclimatConfigSchema, stationRowSchema } from './spec.js';
@@ -86,11 +88,11 @@ async function* readInfoclimat(cfg: InfoclimatConfig, catalog: ConfiguredAirbyte
     let text = '';
     try {
       // One payload is one JSON document: it is read whole (local or S3), then parsed.
-      text = await readText(f);
-      payload = JSON.parse(text);
+      text = stripBom(await readText(f));
+      payload = parseExactJson(text);
       problem = payloadShapeError(payload);
     } catch (e) {
-      problem = `not valid JSON: ${errorMessage(e)}`;
+      problem = text === '' ? errorMessage(e) : `not valid JSON: ${errorMessage(e)}`;
     }
     if (problem !== undefined) {
       // The whole file is one unparseable input: account for it once per stream, then move on.

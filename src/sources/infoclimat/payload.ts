@@ -1,11 +1,21 @@
 import type { JsonObject } from '../../protocol/messages.js';
-import { parseErrorData } from '../source.js';
+import { parseErrorData, rejectData } from '../source.js';
+import { inputProblem } from '../input-checks.js';
 
 /**
  * Walking one InfoClimat payload: `stations` (array) and `hourly` (object keyed by
  * station id; `_params` and any other `_` key are request metadata, not stations).
  * Rows are numbered 1-based in payload order; `_pl_path` says exactly where a row sits.
+ * A station key `__proto__` is not metadata: its rows are counted and rejected, as is a
+ * row whose keys or text cannot be stored as they are (input-checks.ts).
  */
+
+/** The row with its lineage, or its reject naming the field that cannot be stored. */
+function checkedRow(row: JsonObject, where: string, index: number, path: string, extra: JsonObject): JsonObject {
+  const problem = inputProblem(row);
+  if (problem) return rejectData(where, index, problem.rule, `${path}: ${problem.message}`, JSON.stringify(row).slice(0, 2000), problem.field);
+  return { ...row, ...extra, _pl_path: path, _ab_source_file_url: where, _ab_source_file_row: index };
+}
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -23,7 +33,7 @@ export function* stationRows(payload: JsonObject, where: string): Generator<Json
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     yield isObject(s)
-      ? { ...s, _ab_source_file_url: where, _ab_source_file_row: i + 1, _pl_path: `stations[${i}]` }
+      ? checkedRow(s, where, i + 1, `stations[${i}]`, {})
       : parseErrorData(where, i + 1, `stations[${i}] is not an object`, JSON.stringify(s));
   }
 }
@@ -31,7 +41,7 @@ export function* stationRows(payload: JsonObject, where: string): Generator<Json
 export function* hourlyRows(payload: JsonObject, where: string): Generator<JsonObject> {
   let index = 0;
   for (const [key, rows] of Object.entries(isObject(payload.hourly) ? payload.hourly : {})) {
-    if (key.startsWith('_')) continue;
+    if (key.startsWith('_') && key !== '__proto__') continue;
     if (!Array.isArray(rows)) {
       index += 1;
       yield parseErrorData(where, index, `hourly.${key} is not an array of rows`, String(JSON.stringify(rows)).slice(0, 2000), key);
@@ -40,8 +50,12 @@ export function* hourlyRows(payload: JsonObject, where: string): Generator<JsonO
     for (let i = 0; i < rows.length; i++) {
       const r: unknown = rows[i];
       index += 1;
+      if (key === '__proto__') {
+        yield rejectData(where, index, 'unstorable_key', `hourly.__proto__[${i}]: the station key "__proto__" cannot be stored safely`, JSON.stringify(r).slice(0, 2000), 'station');
+        continue;
+      }
       yield isObject(r)
-        ? { ...r, _pl_station: key, _pl_path: `hourly.${key}[${i}]`, _ab_source_file_url: where, _ab_source_file_row: index }
+        ? checkedRow(r, where, index, `hourly.${key}[${i}]`, { _pl_station: key })
         : parseErrorData(where, index, `hourly.${key}[${i}] is not an object`, JSON.stringify(r));
     }
   }

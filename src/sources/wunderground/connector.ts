@@ -3,8 +3,8 @@ import { recordMessage, streamStateMessage, type AirbyteMessage, type Configured
 import { isValidZone } from '../../transform/local-time.js';
 import { defineSource, hourlyStream, requireFiles } from '../connector-kit.js';
 import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.js';
-import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
-import { fromFileName } from './file-context.js';
+import { rejectData, parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
+import { fromFileName, isRealDate } from './file-context.js';
 import { readExport } from './read-export.js';
 import type { S3Options } from '../s3-location.js';
 import { HOURLY_STREAM, STATIONS_STREAM, exportRowSchema, stationSchema, wundergroundConfigSchema } from './spec.js';
@@ -101,6 +101,11 @@ async function* readOneExport(f: SourceFile, cfg: WundergroundConfig, byId: Map<
       const date = item.date ?? named.date;
       if (item.date && named.date && item.date !== named.date) {
         ctx.logger.debug({ file: f.rel, content: item.date, name: named.date }, 'wunderground: the date in the content wins over the file name');
+      }
+      if (date && !isRealDate(date)) {
+        const from = item.date ? 'in the file' : 'in the file name';
+        yield recordMessage(HOURLY_STREAM, rejectData(f.rel, item.row, 'impossible_date', `${f.rel} row ${item.row}: the date ${date} ${from} is not a day of the calendar`, undefined, 'date'));
+        continue;
       }
       yield recordMessage(HOURLY_STREAM, {
         ...item.cells,
