@@ -29,6 +29,9 @@ function isEmpty(p: FieldProgram, v: unknown): boolean {
   return typeof v === 'string' && p.empty.has(cleanText(v).toLowerCase());
 }
 
+// Constants and defaults are shared by every document: objects are copied, primitives need not be.
+const copy = (v: unknown): unknown => (v !== null && typeof v === 'object' ? structuredClone(v) : v);
+
 function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
   if (!path.includes('.')) {
     doc[path] = value;
@@ -50,7 +53,7 @@ function finish(p: FieldProgram, parse: Parse | undefined, value: unknown, colum
       const rule = p.parseName && TIME_PARSES.has(p.parseName) ? 'time_format' : 'required';
       r.failures.push({ field: column, rule, value: value ?? null, message: `${column} is empty and ${p.target} is required` });
     }
-    setPath(r.doc, p.target, structuredClone(p.default));
+    setPath(r.doc, p.target, copy(p.default));
     return;
   }
   let v = value;
@@ -91,7 +94,7 @@ export function declarativeMapper(name: string, m: CompiledMapping): StreamMappe
     if (p.read) {
       const { column, value } = p.read(r.data, r.index);
       finish(p, parses[i], value, column, r);
-    } else finish(p, parses[i], structuredClone(p.constant), p.target, r);
+    } else finish(p, parses[i], copy(p.constant), p.target, r);
   };
   const end = (r: Run, data: JsonObject, ctx: MapContext): MapOutcome => {
     if (r.failures.length) return { ok: false, failures: r.failures };

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info, type Zone } from 'luxon';
 import { isValidZone, LocalTimeResolver } from '../local-time.js';
 import { cleanText, parseNumber } from '../numbers.js';
 import type { FieldDeclaration, ParseName } from './spec.js';
@@ -73,7 +73,7 @@ function formats(d: FieldDeclaration, fallback: string[]): string[] {
   return d.format === undefined ? fallback : Array.isArray(d.format) ? d.format : [d.format];
 }
 
-function readDateTime(textValue: string, fmts: string[], zone: string): DateTime | undefined {
+function readDateTime(textValue: string, fmts: string[], zone: Zone | string): DateTime | undefined {
   for (const f of fmts) {
     const dt = f === 'iso' ? DateTime.fromISO(textValue, { zone }) : DateTime.fromFormat(textValue, f, { zone });
     if (dt.isValid) return dt;
@@ -86,10 +86,12 @@ const datetime: Factory = (d, problems) => {
   const zone = d.zone ?? 'UTC';
   if (!isValidZone(zone)) problems.push(`unknown time zone "${zone}"`);
   const fmts = formats(d, ['iso']);
+  // Resolved once: naming the zone on every call costs Luxon a lookup per record.
+  const z = isValidZone(zone) ? Info.normalizeZone(zone) : zone;
   return (v) => {
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? fail('time_format', 'invalid date') : { ok: true, value: v };
     if (typeof v !== 'string') return fail('time_format', `expected a date-time text (${fmts.join(' or ')}), got ${typeof v}`);
-    const dt = readDateTime(v.trim(), fmts, zone);
+    const dt = readDateTime(v.trim(), fmts, z);
     return dt ? { ok: true, value: dt.toJSDate() } : fail('time_format', `expected ${fmts.map((f) => `"${f}"`).join(' or ')} (${zone})`);
   };
 };
