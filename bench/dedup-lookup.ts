@@ -1,0 +1,86 @@
+/**
+ * P1d and P4 of issue 15, at the engine's keyed write path (upsertBatch, the write of
+ * append_dedup): 10k NEW keyed records into a history of H documents, and a rerun of the
+ * same 10k unchanged, each against a driver insertMany of the same 10k documents into an
+ * empty collection in the same run. Ratios, not absolute times: the machine is shared.
+ *
+ *   npm run bench -- dedup-lookup           H = 0, 10k, 100k
+ *   npm run bench -- dedup-lookup scale     H = 0, 10k, 100k, 1M
+ */
+import { execSync } from 'node:child_process';
+import { MongoClient, type Document } from 'mongodb';
+import { upsertBatch } from '../src/store/batch-write.js';
+import { lookupStrategyOf } from '../src/store/keyed-lookup.js';
+import { currentStack } from '../src/stack/stack.js';
+
+const N = 10_000;
+const BATCH = 1_000;
+const histories = process.argv.includes('scale') ? [0, 10_000, 100_000, 1_000_000] : [0, 10_000, 100_000];
+
+const doc = (i: number, run: string): Document => ({
+  _id: `station-${i % 500}|${i}`,
+  station: `station-${i % 500}`,
+  observed_at: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000),
+  temperature_c: (i % 400) / 10,
+  _proofline: { content_hash: `h${i}`, run_id: run },
+});
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function main(): Promise<void> {
+  const client = await MongoClient.connect(process.env.MONGODB_URI ?? currentStack().primaryUri);
+  const db = client.db(`bench_dedup_${process.pid}`);
+  process.stdout.write(`load: ${execSync('uptime').toString().trim()}\n`);
+  const rows: string[] = [];
+  const costAt = new Map<number, { fresh: number; rerun: number }>();
+  try {
+    for (const h of histories) {
+      const coll = db.collection(`h${h}`);
+      for (let i = 0; i < h; i += BATCH) await coll.insertMany(Array.from({ length: Math.min(BATCH, h - i) }, (_, k) => doc(N + i + k, 'history')), { ordered: false });
+      const strategy = await lookupStrategyOf(coll);
+      const news = Array.from({ length: N }, (_, i) => doc(i, 'new'));
+      const counted = { inserted: 0, unchanged: 0 };
+      const fresh = await timed(async () => {
+        for (let i = 0; i < N; i += BATCH) {
+          const r = await upsertBatch(coll, news.slice(i, i + BATCH));
+          counted.inserted += r.inserted;
+        }
+      });
+      const rerun = await timed(async () => {
+        for (let i = 0; i < N; i += BATCH) {
+          const r = await upsertBatch(coll, news.slice(i, i + BATCH));
+          counted.unchanged += r.unchanged;
+        }
+      });
+      if (counted.inserted !== N || counted.unchanged !== N) throw new Error(`counts wrong at H=${h}: ${JSON.stringify(counted)}`);
+      const base = db.collection(`base${h}`);
+      const baseline = await timed(async () => {
+        for (let i = 0; i < N; i += BATCH) await base.insertMany(news.slice(i, i + BATCH), { ordered: false });
+      });
+      costAt.set(h, { fresh, rerun });
+      const ratio = baseline / fresh;
+      rows.push(`P1d H=${h}: append_dedup 10k new ${(fresh / 1000).toFixed(2)} s vs insertMany ${(baseline / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'}) [lookup: ${strategy}]`);
+      rows.push(`P4  H=${h}: rerun 10k unchanged ${(rerun / 1000).toFixed(2)} s`);
+      process.stdout.write(`${rows.slice(-2).join('\n')}\n`);
+      await coll.drop();
+      await base.drop();
+    }
+    const small = costAt.get(10_000)!;
+    const large = costAt.get(Math.max(...histories))!;
+    const top = Math.max(...histories);
+    const growth = large.fresh / small.fresh;
+    const rerunGrowth = large.rerun / small.rerun;
+    rows.push(`P1d cost at H=${top} / cost at H=10k: ${growth.toFixed(2)} (goal ≤ 1.2: ${growth <= 1.2 ? 'met' : 'NOT met'})`);
+    rows.push(`P4  rerun cost at H=${top} / at H=10k: ${rerunGrowth.toFixed(2)} (goal ≤ 1.2: ${rerunGrowth <= 1.2 ? 'met' : 'NOT met'})`);
+    process.stdout.write(`\n${rows.join('\n')}\nload: ${execSync('uptime').toString().trim()}\n`);
+  } finally {
+    await db.dropDatabase().catch(() => undefined);
+    await client.close();
+  }
+}
+
+await main();
