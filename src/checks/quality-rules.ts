@@ -1,5 +1,6 @@
 import type { CrossFieldRule, NullRateRule, QualityRule, RangeRule, VolumeRule } from '../config/checks.js';
 import { parseDuration } from './duration.js';
+import { judgeBaseline, type BaselineVerdict } from './baseline.js';
 
 /**
  * Streaming evaluators of the quality rules that need to look at every document
@@ -128,6 +129,33 @@ export function crossField(rule: CrossFieldRule): StreamEvaluator {
 
 const DAY = 86_400_000;
 
+/**
+ * The newest day of each source against the same weekday in the whole history of the data
+ * (every day from the source's first to the last seen, gaps as 0): an anomaly counts as a day
+ * out of range, with reason `baseline`. Too little history is said, not judged.
+ */
+function volumeBaselines(
+  o: NonNullable<VolumeRule['baseline']>,
+  counts: Map<string, Map<number, number>>,
+  first: number,
+  last: number,
+  out: { source: string; day: string; count: number; reason?: string }[],
+): Record<string, BaselineVerdict> {
+  const verdicts: Record<string, BaselineVerdict> = {};
+  if (!Number.isFinite(last)) return verdicts;
+  for (const [source, perDay] of counts) {
+    // A source's history starts on its own first day: before it existed is not "0 documents".
+    const since = perDay.size ? Math.min(...perDay.keys()) : last;
+    const history = [];
+    for (let d = Math.max(first, since); d < last; d++) history.push({ at: d * DAY, value: perDay.get(d) ?? 0 });
+    const count = perDay.get(last) ?? 0;
+    const v = judgeBaseline(count, last * DAY, history, { min_points: o.min_points, max_z: o.max_z, slot: 'weekday' });
+    verdicts[source] = v;
+    if (v.kind === 'anomaly') out.push({ source, day: new Date(last * DAY).toISOString().slice(0, 10), count, reason: `baseline: ${count} vs a median of ${v.median} on the same weekday (robust z ${v.z.toFixed(1)}, max ${o.max_z})` });
+  }
+  return verdicts;
+}
+
 /** Documents per source per UTC day; every day between the first and the last seen counts (a gap is 0). */
 export function volume(rule: VolumeRule): StreamEvaluator {
   const counts = new Map<string, Map<number, number>>();
@@ -149,8 +177,9 @@ export function volume(rule: VolumeRule): StreamEvaluator {
       perDay.set(day, (perDay.get(day) ?? 0) + 1);
     },
     finish() {
-      const out: { source: string; day: string; count: number }[] = [];
+      const out: { source: string; day: string; count: number; reason?: string }[] = [];
       const perSource: Record<string, Record<string, number>> = {};
+      const baseline = rule.baseline ? volumeBaselines(rule.baseline, counts, first, last, out) : undefined;
       if (rule.window !== undefined && Number.isFinite(last)) first = Math.max(first, last - Math.ceil(parseDuration(rule.window) / DAY) + 1);
       for (const [source, perDay] of counts) {
         perSource[source] = {};
@@ -168,7 +197,14 @@ export function volume(rule: VolumeRule): StreamEvaluator {
       return {
         value: out.length,
         evaluated,
-        detail: { days, min_per_day: rule.min_per_day ?? null, max_per_day: rule.max_per_day ?? null, out_of_range: out.slice(0, 50), per_source: days <= 62 ? perSource : undefined },
+        detail: {
+          days,
+          min_per_day: rule.min_per_day ?? null,
+          max_per_day: rule.max_per_day ?? null,
+          out_of_range: out.slice(0, 50),
+          per_source: days <= 62 ? perSource : undefined,
+          ...(baseline ? { baseline } : {}),
+        },
       };
     },
   };

@@ -80,6 +80,8 @@ export interface VolumeRule extends RuleCommon {
   sources?: string[];
   /** Only judge the last days of the data ("7d"): older gaps in a backfilled history are not news. */
   window?: string;
+  /** Learned from the data: the newest day of each source against the same weekday in its history (robust z-score). */
+  baseline?: { min_points: number; max_z: number };
 }
 export interface CrossFieldRule extends RuleCommon {
   type: 'cross_field';
@@ -192,6 +194,11 @@ const qualityRule = {
       max_per_day: { type: 'number', minimum: 0 },
       sources: { type: 'array', items: { type: 'string' } },
       window: duration,
+      baseline: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { min_points: { type: 'integer', minimum: 3, default: 4 }, max_z: { type: 'number', exclusiveMinimum: 0, default: 3.5 } },
+      },
     }),
     rule('cross_field', ['left', 'op', 'right'], {
       left: { type: 'string' },
