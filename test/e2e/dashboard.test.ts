@@ -39,6 +39,7 @@ describe('dashboard in headless Chromium', () => {
         availability: { interval: '1s', ping_samples: 5, op_samples: 2, ping_p95_ms: 2000, op_p95_ms: 5000, connect_ms: 5000 },
         schema: { interval: '2s', collections: [{ collection: 'hourly', schema: join(dir, 'hourly.schema.json') }] },
         quality: { enabled: false },
+        coherence: { enabled: false },
         replication: { interval: '2s', samples: 3, timeout_ms: 3000, max_lag_p95_ms: 2900 },
       },
       monitor: { token_env: 'PL_E2E_TOKEN' },
@@ -70,11 +71,12 @@ describe('dashboard in headless Chromium', () => {
     }
     await prepareReplication(config);
     monitor = await startMonitor(config, { env: { PL_E2E_TOKEN: TOKEN } });
+    let status: { checks: { name?: string; latest: unknown }[] } = { checks: [] };
     const warm = await pollUntil(async () => {
-      const s = (await get(`${monitor.url}/api/status`, { authorization: `Bearer ${TOKEN}` })).json() as { checks: { latest: unknown }[] };
-      return s.checks.length === 3 && s.checks.every((c) => c.latest);
+      status = (await get(`${monitor.url}/api/status`, { authorization: `Bearer ${TOKEN}` })).json() as typeof status;
+      return status.checks.length === 3 && status.checks.every((c) => c.latest);
     }, 30_000, 200);
-    expect(warm.value).toBe(true);
+    expect(warm.value, `every check has a first result: ${JSON.stringify(status.checks.map((c) => [c.name, Boolean(c.latest)]))}`).toBe(true);
     context = await launchChromium({ width: 1366, height: 768 }, join(dir, 'profile'));
     page = context.pages()[0] ?? (await context.newPage());
   });

@@ -22,9 +22,15 @@ export interface ReportFixture {
 
 const EXAMPLE_DIR = join(ROOT, 'examples/weather');
 
-/** Relative paths of the example (sources, schemas) resolved, so the copy can live elsewhere. */
+/** A string under this key names a file or folder of the example. */
+function isExamplePath(key: string, value: string): boolean {
+  if (isAbsolute(value)) return false;
+  return ['path', 'paths', 'schema'].includes(key) || (key === 'mapping' && /\.(ya?ml|json)$/.test(value));
+}
+
+/** Relative paths of the example (sources, schemas, mapping files) resolved, so the copy can live elsewhere. */
 function absolutize(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') return ['path', 'paths', 'schema'].includes(key) && !isAbsolute(value) ? resolve(EXAMPLE_DIR, value) : value;
+  if (typeof value === 'string') return isExamplePath(key, value) ? resolve(EXAMPLE_DIR, value) : value;
   if (Array.isArray(value)) return value.map((v) => absolutize(v, key));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolutize(v, k)]));
   return value;
