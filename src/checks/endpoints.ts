@@ -88,7 +88,6 @@ export async function tryConnect(endpoint: Endpoint, config: PipelineConfig, rea
     if (error.code === 'SERVER_TIMEOUT' && /[?&](tls|ssl)=true/i.test(endpoint.uri)) {
       error = new ProoflineError(error.code, `${error.message} (tls=true: if this port does not speak TLS, the handshake never completes and shows up as this timeout)`, {
         cause: error,
-        transient: error.transient,
         hint: 'Check that the server has TLS enabled on this port, or drop tls=true from the URI.',
       });
     }

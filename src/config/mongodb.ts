@@ -17,6 +17,8 @@ export interface MongoConfig {
   timeout_ms: number;
   /** Extra driver options (tlsCAFile, retryWrites, readPreference...). */
   options: Record<string, unknown>;
+  /** The run's budget for retrying transient database errors (common/retry.ts). */
+  retry: { max_retries: number; max_time_ms: number; min_delay_ms: number; max_delay_ms: number };
 }
 
 export const mongodbSchema = {
@@ -31,5 +33,16 @@ export const mongodbSchema = {
     postgres_url: { type: 'string', pattern: '^postgres(ql)?://' },
     timeout_ms: { type: 'integer', minimum: 100, maximum: 600000, default: 5000 },
     options: { type: 'object', default: {} },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        max_retries: { type: 'integer', minimum: 0, maximum: 1000, default: 12 },
+        max_time_ms: { type: 'integer', minimum: 0, maximum: 3600000, default: 60000 },
+        min_delay_ms: { type: 'integer', minimum: 1, maximum: 60000, default: 250 },
+        max_delay_ms: { type: 'integer', minimum: 1, maximum: 300000, default: 8000 },
+      },
+    },
   },
 } as const;

@@ -115,7 +115,6 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
     if (e instanceof ProoflineError) throw e;
     const reason = errorMessage(e);
     throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `GET ${safeUrl} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`, {
-      transient: true,
       cause: e,
       hint: 'the server may be down or rate-limiting; retry later or raise retries/timeout_ms in the source config',
     });

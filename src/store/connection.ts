@@ -1,5 +1,6 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
-import { ErrorCode, ProoflineError } from '../errors.js';
+import { ErrorCode, errorMessage, firstSentence, ProoflineError } from '../errors.js';
+import { codeOfDriverError, isFerretBackendLost } from './driver-errors.js';
 import { redactText, redactUri, rememberSecrets, uriHosts } from '../common/redact.js';
 
 /**
@@ -58,57 +59,34 @@ export async function withClient<T>(uri: string, fn: (client: MongoClient) => Pr
   }
 }
 
-/** Every message text the driver attached to an error, including nested causes and per-server errors. */
-function collectErrorText(e: unknown, seen = new Set<unknown>()): string {
-  if (e === null || e === undefined || seen.has(e)) return '';
-  seen.add(e);
-  if (typeof e !== 'object') return String(e);
-  const err = e as { message?: string; code?: unknown; codeName?: string; cause?: unknown; reason?: { servers?: Map<string, { error?: unknown }> } };
-  const parts = [err.message ?? '', String(err.code ?? ''), err.codeName ?? ''];
-  if (err.cause) parts.push(collectErrorText(err.cause, seen));
-  const servers = err.reason?.servers;
-  if (servers instanceof Map) for (const s of servers.values()) parts.push(collectErrorText(s.error, seen));
-  return parts.join(' ');
-}
-
+/**
+ * A driver error as a ProoflineError: the code from the driver's classes, server codes
+ * and labels (store/driver-errors.ts), the message naming the hosts (never the
+ * credentials) and the server's reason in one line.
+ */
 export function classifyConnectionError(e: unknown, uri: string): ProoflineError {
   if (e instanceof ProoflineError) return e;
   const where = uriHosts(uri);
-  const text = collectErrorText(e);
-  const detail = redactText((e as Error)?.message ?? String(e));
+  const detail = firstSentence(redactText(errorMessage(e)));
   const opts = { cause: e };
-  if (/Authentication failed|AuthenticationFailed|\b18\b.*auth|SASL|SCRAM/i.test(text)) {
-    return new ProoflineError(ErrorCode.AUTH_FAILED, `authentication failed on ${where}: check the user, password and authSource in the URI`, {
-      ...opts,
-      hint: 'The server rejected the credentials. Verify them with mongosh using the same URI.',
-    });
+  switch (codeOfDriverError(e) ?? ErrorCode.SERVER_ERROR) {
+    case ErrorCode.CONFIG_INVALID:
+      return new ProoflineError(ErrorCode.CONFIG_INVALID, `invalid MongoDB URI ${redactUri(uri)}: ${detail}`, opts);
+    case ErrorCode.AUTH_FAILED:
+      return new ProoflineError(ErrorCode.AUTH_FAILED, `authentication failed on ${where}: check the user, password and authSource in the URI`, opts);
+    case ErrorCode.CONNECTION_REFUSED:
+      return new ProoflineError(
+        ErrorCode.CONNECTION_REFUSED,
+        isFerretBackendLost(e) ? `the database behind ${where} is unreachable (FerretDB lost its PostgreSQL backend)` : `connection refused by ${where}: nothing listens on that port`,
+        opts,
+      );
+    case ErrorCode.TLS_FAILED:
+      return new ProoflineError(ErrorCode.TLS_FAILED, `TLS handshake with ${where} failed: ${detail}`, opts);
+    case ErrorCode.HOST_UNREACHABLE:
+      return new ProoflineError(ErrorCode.HOST_UNREACHABLE, `host ${where} is unreachable: ${detail}`, opts);
+    case ErrorCode.SERVER_TIMEOUT:
+      return new ProoflineError(ErrorCode.SERVER_TIMEOUT, `no answer from ${where} within the timeout: ${detail}`, opts);
+    default:
+      return new ProoflineError(ErrorCode.SERVER_ERROR, `server error on ${where}: ${detail}`, opts);
   }
-  if (/ECONNREFUSED|connection refused/i.test(text)) {
-    return new ProoflineError(ErrorCode.CONNECTION_REFUSED, `connection refused by ${where}: nothing listens on that port`, {
-      ...opts,
-      transient: true,
-      hint: 'Is the server (or `proofline stack up`) running, and is the port right?',
-    });
-  }
-  if (/certificate|SSL|TLS|EPROTO|self[- ]signed|wrong version number|ERR_SSL/i.test(text)) {
-    return new ProoflineError(ErrorCode.TLS_FAILED, `TLS handshake with ${where} failed: ${detail}`, {
-      ...opts,
-      hint: 'Check tls=true/false, tlsCAFile (DocumentDB needs the global-bundle.pem CA) and the host name in the certificate.',
-    });
-  }
-  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo|EHOSTUNREACH|ENETUNREACH/i.test(text)) {
-    return new ProoflineError(ErrorCode.HOST_UNREACHABLE, `host ${where} is unreachable: ${detail}`, {
-      ...opts,
-      transient: true,
-      hint: 'Check the host name, DNS and network path (security groups, VPN).',
-    });
-  }
-  if (/Server selection timed out|timed out|ETIMEDOUT|MongoServerSelectionError/i.test(text)) {
-    return new ProoflineError(ErrorCode.SERVER_TIMEOUT, `no answer from ${where} within the timeout: ${detail}`, {
-      ...opts,
-      transient: true,
-      hint: 'The host may be down, firewalled, or the replica set name may be wrong.',
-    });
-  }
-  return new ProoflineError(ErrorCode.SERVER_ERROR, `server error on ${where}: ${detail}`, { ...opts, transient: true });
 }

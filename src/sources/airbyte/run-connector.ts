@@ -135,9 +135,10 @@ export async function* runConnector(inv: Invocation, options: RunConnectorOption
     if (errors.length) {
       const first = errors[0]!;
       throw new ProoflineError(
-        first.failure_type === 'config_error' ? ErrorCode.CONFIG_INVALID : ErrorCode.CONNECTOR_FAILED,
+        // The connector's own failure_type picks the code, and so whether it is transient.
+        first.failure_type === 'config_error' ? ErrorCode.CONFIG_INVALID : first.failure_type === 'transient_error' ? ErrorCode.SOURCE_UNAVAILABLE : ErrorCode.CONNECTOR_FAILED,
         `connector ${options.label} reported an error: ${redactText(errors.map((e) => e.message).join('; '))}${code ? ` (exit code ${code})` : ''}`,
-        { transient: first.failure_type === 'transient_error', hint: first.internal_message ? redactText(first.internal_message) : undefined },
+        { hint: first.internal_message ? redactText(first.internal_message) : undefined },
       );
     }
     if (code !== 0) {
