@@ -1,13 +1,24 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import { firstSentence, ProoflineError } from '../errors.js';
 import { compareCursor, getPath } from '../model/primary-key.js';
-import { bulkWriteChunked } from './bulk-chunks.js';
+import { bulkWriteChunked, unverified, writeErrorsOf } from './bulk-chunks.js';
+import { noRetry, type DbRetry } from './db-retry.js';
+import { isDocumentRefusal } from './driver-errors.js';
 import { findStoredByIds } from './keyed-lookup.js';
 
 /**
- * The two write shapes of the engine, each one round trip of an unordered bulk write:
- * `insertBatch` (append, and overwrite without a key) and `upsertBatch` (append_dedup, and
- * overwrite with a key). Documents the server refuses (its own validator, size limits) come
- * back as `failed` with the server's message so the caller quarantines them: never lost.
+ * The two write shapes of the engine: `insertBatch` (append, and overwrite without a key)
+ * and `upsertBatch` (append_dedup, and overwrite with a key). Counts come from what the
+ * server acknowledged, never from what was sent. Documents the server refuses come back
+ * as `failed` with the server's reason (first sentence) so the caller quarantines them:
+ * never lost. A batch refused as a whole (FerretDB refuses an insert holding one NUL
+ * string with one error and no per-document errors) is split until the refused documents
+ * are found, and the rest is written.
+ *
+ * Every document carries a deterministic `_id` and `_proofline.run_id`, which makes the
+ * writes idempotent: a duplicate-key answer for a document this run already stored (a
+ * retried or split batch) counts as inserted; for one an earlier run stored (a record
+ * re-read after a crash), as unchanged.
  */
 
 export interface WriteFailure {
@@ -23,19 +34,99 @@ export interface BatchOutcome {
   failed: WriteFailure[];
 }
 
-function failuresOf(e: MongoBulkWriteError): WriteFailure[] {
-  const list = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-  return list.map((w) => ({ index: w.index, code: typeof w.code === 'number' ? w.code : undefined, message: w.errmsg ?? 'write error' }));
+export interface WriteContext {
+  runId: string;
+  retry: DbRetry;
 }
 
-export async function insertBatch(coll: Collection, docs: Document[]): Promise<BatchOutcome> {
+const RUN_PATH = '_proofline.run_id';
+const DUPLICATE_KEY = 11000;
+
+/** Which of these `_id`s are stored now, and by which run. */
+async function storedRuns(coll: Collection, ids: unknown[], ctx: WriteContext): Promise<Map<string, unknown>> {
+  const found = await ctx.retry('lookup', () => findStoredByIds(coll, ids as string[], { [RUN_PATH]: 1 }));
+  return new Map([...found].map(([id, d]) => [id, getPath(d, RUN_PATH)]));
+}
+
+interface InsertState {
+  out: BatchOutcome;
+  /** A document stored before this run: unchanged (append), or a failure (a keyed insert raced another writer). */
+  existingIsUnchanged: boolean;
+}
+
+/** Settle documents the server says (or may have) stored: by this run → inserted; by an earlier one → unchanged. Returns those not stored. */
+async function settleStored(coll: Collection, docs: Document[], idx: number[], ctx: WriteContext, s: InsertState): Promise<{ docs: Document[]; idx: number[] }> {
+  const stored = await storedRuns(
+    coll,
+    docs.map((d) => d._id),
+    ctx,
+  );
+  const rest: { docs: Document[]; idx: number[] } = { docs: [], idx: [] };
+  docs.forEach((d, i) => {
+    if (!stored.has(String(d._id))) {
+      rest.docs.push(d);
+      rest.idx.push(idx[i]!);
+    } else if (stored.get(String(d._id)) === ctx.runId) s.out.inserted += 1;
+    else if (s.existingIsUnchanged) s.out.unchanged += 1;
+    else s.out.failed.push({ index: idx[i]!, code: DUPLICATE_KEY, message: `a document with _id ${String(d._id)} was written by another run meanwhile` });
+  });
+  return rest;
+}
+
+async function insertPart(coll: Collection, docs: Document[], idx: number[], ctx: WriteContext, s: InsertState): Promise<void> {
   try {
-    const r = await coll.insertMany(docs, { ordered: false });
-    return { inserted: r.insertedCount, updated: 0, unchanged: 0, failed: [] };
+    const r = await ctx.retry('insert', () => coll.insertMany(docs, { ordered: false }));
+    if (r.insertedCount !== docs.length) throw unverified(`insert into ${coll.collectionName}`, docs.length, r.insertedCount);
+    s.out.inserted += docs.length;
+    return;
   } catch (e) {
-    if (!(e instanceof MongoBulkWriteError)) throw e;
-    return { inserted: e.result.insertedCount, updated: 0, unchanged: 0, failed: failuresOf(e) };
+    if (e instanceof ProoflineError || !isDocumentRefusal(e)) throw e;
+    const errors = writeErrorsOf(e);
+    const acked = e instanceof MongoBulkWriteError ? e.result.insertedCount : 0;
+    if (errors.length && acked + errors.length === docs.length) {
+      s.out.inserted += acked;
+      const dups = errors.filter((w) => w.code === DUPLICATE_KEY);
+      for (const w of errors) if (w.code !== DUPLICATE_KEY) s.out.failed.push({ index: idx[w.index]!, code: w.code, message: w.message });
+      if (dups.length) {
+        const rest = await settleStored(
+          coll,
+          dups.map((w) => docs[w.index]!),
+          dups.map((w) => idx[w.index]!),
+          ctx,
+          s,
+        );
+        // A duplicate-key answer for a document that is not there: report, never drop.
+        rest.idx.forEach((i) => s.out.failed.push({ index: i, code: DUPLICATE_KEY, message: 'duplicate key, but no stored document has this _id' }));
+      }
+      return;
+    }
+    // Refused as a whole, or an answer that does not account for every document: the
+    // server may have stored part of it. Settle what is stored, split the rest.
+    const rest = await settleStored(coll, docs, idx, ctx, s);
+    if (!rest.docs.length) return;
+    if (rest.docs.length === 1 && docs.length === 1) {
+      s.out.failed.push({ index: idx[0]!, code: errors[0]?.code ?? (e as { code?: number }).code, message: errors[0]?.message ?? firstSentence((e as Error).message) });
+      return;
+    }
+    if (rest.docs.length < docs.length) return insertPart(coll, rest.docs, rest.idx, ctx, s);
+    const half = Math.ceil(rest.docs.length / 2);
+    await insertPart(coll, rest.docs.slice(0, half), rest.idx.slice(0, half), ctx, s);
+    await insertPart(coll, rest.docs.slice(half), rest.idx.slice(half), ctx, s);
   }
+}
+
+/** Insert documents that carry their `_id`. `existingIsUnchanged`: see InsertState. */
+export async function insertBatch(coll: Collection, docs: Document[], ctx: WriteContext = { runId: '', retry: noRetry }, existingIsUnchanged = true): Promise<BatchOutcome> {
+  const s: InsertState = { out: { inserted: 0, updated: 0, unchanged: 0, failed: [] }, existingIsUnchanged };
+  if (docs.length)
+    await insertPart(
+      coll,
+      docs,
+      docs.map((_, i) => i),
+      ctx,
+      s,
+    );
+  return s.out;
 }
 
 export const HASH_PATH = '_proofline.content_hash';
@@ -48,11 +139,11 @@ export const HASH_PATH = '_proofline.content_hash';
  * new → insert; same content hash → unchanged; older by cursor than the stored one →
  * unchanged (the newest wins); else → replace.
  */
-export async function upsertBatch(coll: Collection, docs: Document[], cursorField?: string): Promise<BatchOutcome> {
+export async function upsertBatch(coll: Collection, docs: Document[], cursorField?: string, ctx: WriteContext = { runId: '', retry: noRetry }): Promise<BatchOutcome> {
   const ids = [...new Set(docs.map((d) => d._id as string))];
   const projection: Document = { [HASH_PATH]: 1 };
   if (cursorField) projection[cursorField] = 1;
-  const stored = await findStoredByIds(coll, ids, projection);
+  const stored = await ctx.retry('lookup', () => findStoredByIds(coll, ids, projection));
 
   const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, failed: [] };
   // Latest decision per _id, and the input index it came from (to report failures).
@@ -62,7 +153,6 @@ export async function upsertBatch(coll: Collection, docs: Document[], cursorFiel
     const current = plan.get(id)?.doc ?? stored.get(id);
     if (!current) {
       plan.set(id, { doc, index, existed: false });
-      out.inserted += 1;
       return;
     }
     const sameContent = getPath(current, HASH_PATH) === getPath(doc, HASH_PATH);
@@ -71,26 +161,28 @@ export async function upsertBatch(coll: Collection, docs: Document[], cursorFiel
       out.unchanged += 1;
       return;
     }
-    plan.set(id, { doc, index, existed: plan.get(id)?.existed ?? true });
-    out.updated += 1;
+    const previous = plan.get(id);
+    // A later version replaces a version planned earlier in this batch: that one counts as
+    // updated (written over); the final write of each _id is counted from the server's answer.
+    if (previous) out.updated += 1;
+    plan.set(id, { doc, index, existed: previous?.existed ?? true });
   });
 
   const entries = [...plan.values()];
   const fresh = entries.filter((p) => !p.existed);
   const stale = entries.filter((p) => p.existed);
-  const unwrite = (p: { index: number; existed: boolean }, f: Omit<WriteFailure, 'index'>): void => {
-    if (p.existed) out.updated -= 1;
-    else out.inserted -= 1;
-    out.failed.push({ ...f, index: p.index });
-  };
-  if (fresh.length) {
-    const r = await insertBatch(
-      coll,
-      fresh.map((p) => p.doc),
-    );
-    for (const f of r.failed) if (fresh[f.index]) unwrite(fresh[f.index]!, f);
-  }
+  // Inserted and updated come from the server's answers, not from the plan.
+  const r = await insertBatch(
+    coll,
+    fresh.map((p) => p.doc),
+    ctx,
+    false,
+  );
+  out.inserted += r.inserted;
+  for (const f of r.failed) out.failed.push({ ...f, index: fresh[f.index]!.index });
   const ops: AnyBulkWriteOperation[] = stale.map((p) => ({ replaceOne: { filter: { _id: p.doc._id }, replacement: p.doc } }));
-  for (const f of await bulkWriteChunked(coll, ops)) if (stale[f.index]) unwrite(stale[f.index]!, f);
+  const failed = await bulkWriteChunked(coll, ops, ctx.retry);
+  out.updated += stale.length - failed.length;
+  for (const f of failed) out.failed.push({ ...f, index: stale[f.index]!.index });
   return out;
 }

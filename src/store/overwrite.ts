@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 import type { Logger } from '../common/logger.js';
+import { ErrorCode, ProoflineError } from '../errors.js';
 import { bulkWriteChunked } from './bulk-chunks.js';
 
 /**
@@ -48,7 +49,7 @@ export async function commitOverwrite(db: Db, o: SwapOptions): Promise<'renamed'
   let ops: AnyBulkWriteOperation<Document>[] = [];
   const push = async (): Promise<void> => {
     const failed = await bulkWriteChunked(target, ops);
-    if (failed.length) throw new Error(`overwrite copy into ${o.target} failed: ${failed[0]!.message}`);
+    if (failed.length) throw new ProoflineError(ErrorCode.SERVER_ERROR, `overwrite copy into ${o.target} failed: ${failed[0]!.message}`);
     ops = [];
   };
   for await (const doc of source.find({}, { batchSize: o.batchSize })) {

@@ -3,6 +3,7 @@ import type { Logger } from '../common/logger.js';
 import type { AirbyteMessage, AirbyteStateMessage } from '../protocol/messages.js';
 import type { Capabilities } from '../store/capabilities.js';
 import { prepareCollection } from '../store/collection-setup.js';
+import type { DbRetry } from '../store/db-retry.js';
 import { abortOverwrite, beginOverwrite, commitOverwrite } from '../store/overwrite.js';
 import type { DriftReport } from './schema-drift.js';
 import { StreamSink } from './stream-sink.js';
@@ -36,6 +37,10 @@ export interface CoreOptions extends CoreHooks {
   ingestedAt?: Date;
   /** Test hook: pause after each flush (PROOFLINE_SYNC_FLUSH_DELAY_MS). */
   flushDelayMs?: number;
+  /** Retries of transient database errors within the run's budget (store/db-retry.ts). */
+  retry?: DbRetry;
+  /** Per source stream: the generation and resumed state that make unkeyed `_id`s deterministic (see StreamSink.appendId). */
+  positions?: Map<string, { appendGeneration?: string; initialStateHash?: string }>;
 }
 
 const PROGRESS_EVERY = 500;
@@ -64,9 +69,20 @@ export class SyncCore {
         await prepareCollection(this.o.db, { name: writeCollection, ...spec }, this.o.capabilities, this.o.logger);
         this.temps.set(t.sourceStream, writeCollection);
       }
+      // Without a resumable copy, a full_refresh run is its own generation: each complete read is a new copy.
+      const position = this.o.positions?.get(t.sourceStream) ?? { appendGeneration: t.syncMode === 'full_refresh' ? this.o.runId : '' };
       this.sinks.set(
         t.sourceStream,
-        new StreamSink(t, { db: this.o.db, runId: this.o.runId, ingestedAt, logger: this.o.logger, writeCollection, ...(this.o.flushDelayMs ? { flushDelayMs: this.o.flushDelayMs } : {}) }),
+        new StreamSink(t, {
+          db: this.o.db,
+          runId: this.o.runId,
+          ingestedAt,
+          logger: this.o.logger,
+          writeCollection,
+          ...position,
+          ...(this.o.retry ? { retry: this.o.retry } : {}),
+          ...(this.o.flushDelayMs ? { flushDelayMs: this.o.flushDelayMs } : {}),
+        }),
       );
     }
   }
@@ -104,11 +120,15 @@ export class SyncCore {
     if (sink) await sink.drain();
     else for (const s of this.sinks.values()) await s.drain();
     await this.o.onStateCommitted?.(state, sink?.target);
+    const body = state.stream?.stream_state ?? state.data ?? state.global;
+    if (sink) sink.stateCommitted(body);
+    else for (const s of this.sinks.values()) s.stateCommitted(body);
   }
 
   /** Flush what is buffered (also on interruption: what was read is written and counted). */
   async flushAll(): Promise<void> {
     for (const s of this.sinks.values()) await s.drain();
+    for (const s of this.sinks.values()) s.assertBalanced();
     for (const s of this.sinks.values()) this.o.onProgress?.({ stream: s.target.name, read: s.counts.read });
   }
 

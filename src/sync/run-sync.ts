@@ -3,11 +3,14 @@ import type { Db } from 'mongodb';
 import { logger as rootLogger, type Logger } from '../common/logger.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { StreamConfig } from '../config/streams.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy } from '../common/retry.js';
+import { ConfigError, errorMessage, isProoflineError } from '../errors.js';
 import type { ConfiguredAirbyteCatalog, JsonObject } from '../protocol/messages.js';
 import { sourceConnector } from '../sources/registry.js';
 import { capabilitiesOf, renameDropTargetOf, type Capabilities } from '../store/capabilities.js';
-import { withClient } from '../store/connection.js';
+import { classifyConnectionError, withClient } from '../store/connection.js';
+import { codeOfDriverError } from '../store/driver-errors.js';
+import { dbRetry, type DbRetry } from '../store/db-retry.js';
 import { ensureCollections } from '../store/collection-setup.js';
 import { markAbandonedRuns, recordRunEnd, recordRunStart, RUNS_COLLECTION, type RunStreamDoc } from '../store/run-store.js';
 import { loadStreamState, saveStreamState, STATE_COLLECTION } from '../store/state-store.js';
@@ -18,6 +21,7 @@ import { runPool } from './stream-pool.js';
 import { rejectRateVerdict } from './reject-rate.js';
 import { describeDrift, type DriftReport } from './schema-drift.js';
 import { emptyCounts } from './stream-target.js';
+import { stateHash } from './stream-sink.js';
 import { targetOf } from './targets.js';
 import { serverMessage } from '../common/server-message.js';
 
@@ -107,6 +111,35 @@ interface StreamRunContext {
   log: Logger;
   options: RunSyncOptions;
   lease: { ttlMs: number; waitMs: number };
+  retry: DbRetry;
+}
+
+/**
+ * full_refresh + append: the copy a run writes is identified by a copy id kept in
+ * `_proofline_state` (under `<stream>#append_copy`). A run that does not finish leaves
+ * its copy open, and the next run resumes the same copy: the records the killed run
+ * stored get the same `_id`s again and count as unchanged, so exactly one copy results.
+ * A finished copy is closed; the next run starts a new one.
+ */
+const copyStream = (stream: string): string => `${stream}#append_copy`;
+
+async function openAppendCopy(c: StreamRunContext, stream: string): Promise<string> {
+  const saved = await c.retry('state read', () => loadStreamState(c.db, c.config.name, copyStream(stream)));
+  if (saved && saved.complete === false && typeof saved.copy === 'string') return saved.copy;
+  await c.retry('state write', () => saveStreamState(c.db, c.config.name, copyStream(stream), { copy: c.runId, complete: false }, c.runId));
+  return c.runId;
+}
+
+/** The message a failed stream records: the code first, in one line (the server's trace stays in the debug log). */
+function failureText(e: unknown, uri: string): string {
+  const classified = isProoflineError(e) ? e : codeOfDriverError(e) ? classifyConnectionError(e, uri) : undefined;
+  return (classified ? `[${classified.code}] ${serverMessage(classified)}` : serverMessage(e)).split(/\r?\n/)[0]!;
+}
+
+export function retryPolicyOf(config: PipelineConfig): RetryPolicy {
+  const r = config.mongodb.retry;
+  if (!r) return DEFAULT_RETRY_POLICY;
+  return { retries: r.max_retries, maxTimeMs: r.max_time_ms, minDelayMs: r.min_delay_ms, maxDelayMs: r.max_delay_ms };
 }
 
 const ZERO_COUNTS = emptyCounts();
@@ -147,7 +180,7 @@ async function syncStreamLeased(s: StreamConfig, c: StreamRunContext): Promise<{
   }
 }
 
-async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () => string | undefined): Promise<{ report: StreamReport; interrupted: boolean }> {
+async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () => string | undefined): Promise<{ report: StreamReport; interrupted: boolean; failure?: unknown }> {
   const started = performance.now();
   const log = c.log.child({ stream: s.name });
   const catalog = await catalogFor(s, c.config, log, c.options.signal);
@@ -155,7 +188,8 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
   const target = targetOf(c.config, s, sourceStream);
   if (!target.validator) log.warn(`stream ${s.name} has no target schema (destination.schema): its documents are stored without validation`);
   const incremental = s.sync_mode === 'incremental';
-  const saved = incremental ? await loadStreamState(c.db, c.config.name, s.name) : undefined;
+  const saved = incremental ? await c.retry('state read', () => loadStreamState(c.db, c.config.name, s.name)) : undefined;
+  const appendCopy = !incremental && s.destination_sync_mode === 'append' ? await openAppendCopy(c, s.name) : undefined;
   const flushDelay = Number(process.env.PROOFLINE_SYNC_FLUSH_DELAY_MS ?? 0);
   const core = new SyncCore([target], {
     db: c.db,
@@ -163,6 +197,8 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     logger: log,
     capabilities: c.caps,
     renameDropTarget: c.renameDropTarget,
+    retry: c.retry,
+    positions: new Map([[sourceStream, { appendGeneration: appendCopy ?? (incremental ? '' : c.runId), initialStateHash: stateHash(saved) }]]),
     ...(flushDelay > 0 ? { flushDelayMs: flushDelay } : {}),
     ...(c.options.onProgress ? { onProgress: c.options.onProgress } : {}),
     onStateCommitted: async (state) => {
@@ -170,7 +206,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
       const lost = leaseLost();
       if (lost) throw new Error(lost);
       const body = state.stream?.stream_state ?? state.data;
-      if (incremental && body) await saveStreamState(c.db, c.config.name, s.name, body, c.runId);
+      if (incremental && body) await c.retry('state write', () => saveStreamState(c.db, c.config.name, s.name, body, c.runId));
     },
     onLog: (m) => {
       if (m.type === 'LOG') log.debug({ level: m.log.level }, m.log.message);
@@ -179,6 +215,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
   });
   let interrupted = false;
   let error: string | undefined;
+  let failure: unknown;
   try {
     await core.start();
     const connector = sourceConnector(s.source.type);
@@ -191,10 +228,16 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
       await core.abort();
     } else {
       await core.finish();
+      if (appendCopy) await c.retry('state write', () => saveStreamState(c.db, c.config.name, copyStream(s.name), { copy: appendCopy, complete: true }, c.runId));
     }
   } catch (e) {
-    error = serverMessage(e);
-    log.error({ err: e }, `stream ${s.name} failed: ${error}`);
+    error = failureText(e, c.config.mongodb.uri);
+    failure = e;
+    // A classified error is one line for the user; only an unexpected one brings its stack to the log.
+    if (isProoflineError(e)) log.error({ code: e.code }, `stream ${s.name} failed: ${error}`);
+    else log.error({ err: e }, `stream ${s.name} failed: ${error}`);
+    // Best effort: what was read is written where the database still answers; the data
+    // stays consistent either way (state is saved only after a flush).
     if (!leaseLost()) await core.flushAll().catch(() => undefined);
     await core.abort().catch(() => undefined);
   }
@@ -222,7 +265,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     ...(drift ? { drift } : {}),
     ...(driftFailed ? { driftFailed, driftReason: `schema drift: ${driftText}` } : {}),
   };
-  return { report, interrupted };
+  return { report, interrupted, failure };
 }
 
 export async function runSync(config: PipelineConfig, options: RunSyncOptions = {}): Promise<SyncReport> {
@@ -235,6 +278,9 @@ export async function runSync(config: PipelineConfig, options: RunSyncOptions = 
     config.mongodb.uri,
     async (client) => {
       const db = client.db(config.mongodb.database);
+      const policy = retryPolicyOf(config);
+      // No abort signal here: an interrupted run still flushes what it read, through these same retries.
+      const retry = dbRetry({ uri: config.mongodb.uri, budget: new RetryBudget(policy), logger: log });
       const caps = await capabilitiesOf(client);
       const rename = await renameDropTargetOf(client);
       await ensureCollections(db, [RUNS_COLLECTION, STATE_COLLECTION, config.checks.replication.marker_collection, LEASES_COLLECTION]);
@@ -242,7 +288,7 @@ export async function runSync(config: PipelineConfig, options: RunSyncOptions = 
       if (abandoned.length) log.warn({ runs: abandoned }, `marked ${abandoned.length} earlier run(s) abandoned: their process is gone`);
       await recordRunStart(db, { runId, pipeline: config.name, startedAt, streams: streams.map((s) => s.name) });
       log.info({ run_id: runId, streams: streams.map((s) => s.name) }, 'sync started');
-      const context: StreamRunContext = { db, config, runId, caps, renameDropTarget: rename.supported, log, options, lease };
+      const context: StreamRunContext = { db, config, runId, caps, renameDropTarget: rename.supported, log, options, lease, retry };
       const items = streams.map((s) => ({ key: s.destination.collection, stream: s }));
       const results = await runPool(
         items,
@@ -263,7 +309,10 @@ export async function runSync(config: PipelineConfig, options: RunSyncOptions = 
             ? 'skipped'
             : 'succeeded';
       const finishedAt = new Date();
-      await recordRunEnd(db, runId, { status, finishedAt, streams: reports });
+      // Recorded as soon as the database answers again, within a fresh budget; if it never
+      // does, the error says so and the next sync marks this run abandoned.
+      const recordRetry = dbRetry({ uri: config.mongodb.uri, budget: new RetryBudget(policy), logger: log });
+      await recordRetry('run record', () => recordRunEnd(db, runId, { status, finishedAt, streams: reports }));
       log.info({ run_id: runId, status }, 'sync finished');
       return { runId, pipeline: config.name, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), status, streams: reports };
     },

@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Db, Document } from 'mongodb';
+import { boundedJson } from '../common/bounded-json.js';
 import type { Logger } from '../common/logger.js';
+import { ErrorCode, ProoflineError } from '../errors.js';
 import { contentHash } from '../model/content-hash.js';
 import { getPath, keyId } from '../model/primary-key.js';
+import { checkShape, checkSize } from '../model/record-limits.js';
 import { toJsonView } from '../model/schema.js';
 import type { AirbyteRecordMessage } from '../protocol/messages.js';
 import { insertBatch, upsertBatch, type BatchOutcome } from '../store/batch-write.js';
+import { noRetry, type DbRetry } from '../store/db-retry.js';
 import { locationOf, writeRejects, type Failure, type Reject } from '../store/rejects.js';
 import type { MapOutcome } from '../transform/mapper.js';
 import { InRunDuplicates } from './in-run-duplicates.js';
@@ -12,10 +17,11 @@ import { describeFinding, DriftTracker, sourceFields } from './schema-drift.js';
 import { emptyCounts, type StreamCounts, type StreamTarget } from './stream-target.js';
 
 /**
- * One stream of one run: map → validate → batch → write. Every record read ends in
- * exactly one counter (read = inserted + updated + unchanged + duplicate + rejected); a record that
- * fails mapping, the schema, its primary key or the server's own checks goes to the
- * quarantine with its location, raw data and every failure.
+ * One stream of one run: guard → map → validate → batch → write. Every record read ends
+ * in exactly one counter (read = inserted + updated + unchanged + duplicate + rejected), each counted
+ * from what the server acknowledged; a record that breaks the server's limits, fails
+ * mapping, the schema, its primary key or the server's own checks goes to the quarantine
+ * with its location, raw data and every failure.
  */
 
 export interface SinkContext {
@@ -25,6 +31,15 @@ export interface SinkContext {
   logger: Logger;
   /** Collection the documents go to (the overwrite temp collection, or the target). */
   writeCollection: string;
+  /** Retries of transient database errors, within the run's budget. */
+  retry?: DbRetry;
+  /**
+   * Part of every unkeyed `_id` (see appendId): '' for incremental append, the copy id
+   * for full_refresh append (one id per complete copy, kept by a resumed run).
+   */
+  appendGeneration?: string;
+  /** Hash of the saved state the source resumes from (positions of sources without a file row count from it). */
+  initialStateHash?: string;
   /** Test hook: pause after each flush so a test can kill the process between batches. */
   flushDelayMs?: number;
 }
@@ -39,6 +54,9 @@ interface Pending {
   supersedes?: boolean;
 }
 
+/** A short stable hash of a state body: the position of records that have no file row. */
+export const stateHash = (state: unknown): string => (state === undefined || state === null ? 'start' : boundedJson(state, 0).sha256.slice(0, 16));
+
 export class StreamSink {
   readonly counts: StreamCounts = emptyCounts();
   private pending: Pending[] = [];
@@ -50,68 +68,100 @@ export class StreamSink {
   readonly drift: DriftTracker | undefined;
   /** Index in `pending` of each key buffered in the current batch. */
   private pendingByKey = new Map<string, number>();
+  private readonly retry: DbRetry;
+  private stateWindow: string;
+  private sinceState = 0;
 
   constructor(
     readonly target: StreamTarget,
     private readonly ctx: SinkContext,
   ) {
     this.keyed = Boolean(target.primaryKey) && target.destinationSyncMode !== 'append';
+    this.retry = ctx.retry ?? noRetry;
     this.drift = target.drift ? new DriftTracker(target.drift.expected, target.drift.policy) : undefined;
+    this.stateWindow = ctx.initialStateHash ?? 'start';
   }
 
   get bufferedCount(): number {
     return this.pending.length + this.rejects.length;
   }
 
-  private reject(raw: AirbyteRecordMessage['data'], failures: Failure[]): void {
+  /** A STATE for this stream was committed: positions of records without a file row now count from it. */
+  stateCommitted(state: unknown): void {
+    this.stateWindow = stateHash(state);
+    this.sinceState = 0;
+  }
+
+  private reject(raw: AirbyteRecordMessage['data'], failures: Failure[]): boolean {
     this.counts.rejected += 1;
     for (const rule of new Set(failures.map((f) => f.rule))) this.counts.rejectedByKind[rule] = (this.counts.rejectedByKind[rule] ?? 0) + 1;
     this.rejects.push({ stream: this.target.name, location: locationOf(raw), record: raw, failures });
+    return this.bufferedCount >= this.target.batchSize;
+  }
+
+  /**
+   * The `_id` of an unkeyed record: a hash of the stream, the copy generation, its source
+   * position (file or URL and row; else the state it follows and its index since that
+   * state) and its content. A record re-read after a crash gets the same `_id`, so it
+   * cannot be stored twice; two equal records at two positions stay two documents; a
+   * record whose content changed at the same position is a new document, never dropped.
+   */
+  private appendId(raw: AirbyteRecordMessage['data'], doc: Document, sinceState: string): string {
+    const where = locationOf(raw);
+    const position = where.file !== undefined || where.url !== undefined ? JSON.stringify(where) : sinceState;
+    return createHash('sha256')
+      .update(`${this.target.name}\u0001${this.ctx.appendGeneration ?? ''}\u0001${position}\u0001${contentHash(doc)}`)
+      .digest('base64url')
+      .slice(0, 32);
   }
 
   /** Take one record; true when the batch is full and the caller should flush. */
   add(record: AirbyteRecordMessage): boolean | Promise<boolean> {
     this.counts.read += 1;
+    this.sinceState += 1;
     const raw = record.data;
+    // First, what no later step may see: too deep (recursive code would overflow) or unrepresentable.
+    const shape = checkShape(raw);
+    if (shape.length) return this.reject(raw, shape);
     const drifted = this.drift?.observe(raw) ?? [];
     if (drifted.length && this.drift!.policy === 'quarantine') {
-      this.reject(
+      return this.reject(
         raw,
         drifted.map((f) => ({ field: f.field, rule: 'drift', value: f.kind === 'missing' ? null : (sourceFields(raw)?.[f.field] ?? null), message: describeFinding(f) })),
       );
-      return this.bufferedCount >= this.target.batchSize;
     }
+    // Taken now: the mapping may finish later (an async mapper), the position must not move.
+    const sinceState = `state:${this.stateWindow}:${this.sinceState}`;
     const outcome = this.target.mapper.map(raw, { runId: this.ctx.runId, stream: this.target.name, ingestedAt: this.ctx.ingestedAt });
-    return outcome instanceof Promise ? outcome.then((o) => this.accept(raw, o)) : this.accept(raw, outcome);
+    return outcome instanceof Promise ? outcome.then((o) => this.accept(raw, o, sinceState)) : this.accept(raw, outcome, sinceState);
   }
 
-  private accept(raw: AirbyteRecordMessage['data'], outcome: MapOutcome): boolean {
-    if (!outcome.ok) {
-      this.reject(raw, outcome.failures);
-      return this.bufferedCount >= this.target.batchSize;
-    }
+  private accept(raw: AirbyteRecordMessage['data'], outcome: MapOutcome, sinceState: string): boolean {
+    if (!outcome.ok) return this.reject(raw, outcome.failures);
     const doc: Document = outcome.doc;
+    const mappedShape = checkShape(doc);
+    if (mappedShape.length) return this.reject(raw, mappedShape);
     const failures = this.target.validator ? this.target.validator(toJsonView(doc)) : [];
-    if (failures.length) {
-      this.reject(raw, failures);
-      return this.bufferedCount >= this.target.batchSize;
-    }
+    if (failures.length) return this.reject(raw, failures);
     const keyed = this.keyed;
     if (keyed) {
       const key = keyId(doc, this.target.primaryKey!);
       if ('missing' in key) {
-        this.reject(
+        return this.reject(
           raw,
           key.missing.map((f) => ({ field: f, rule: 'primary_key', value: null, message: `${f} is part of the primary key and is missing` })),
         );
-        return this.bufferedCount >= this.target.batchSize;
       }
       doc._id = key.id;
+    } else {
+      doc._id = this.appendId(raw, doc, sinceState);
     }
-    // The run id is what the overwrite swap keeps; the hash is what tells unchanged from
-    // updated, so only keyed writes pay for it (append never compares).
+    // The run id is what the overwrite swap keeps and what tells a retried write from an
+    // earlier run's; the hash is what tells unchanged from updated, so only keyed writes pay for it.
     const lineage = (doc._proofline && typeof doc._proofline === 'object' ? doc._proofline : {}) as Document;
     doc._proofline = keyed ? { ...lineage, run_id: this.ctx.runId, content_hash: contentHash(doc) } : { ...lineage, run_id: this.ctx.runId };
+    const tooLarge = checkSize(doc);
+    if (tooLarge) return this.reject(raw, [tooLarge]);
     if (keyed) this.keep(doc, raw);
     else this.pending.push({ doc, raw });
     return this.bufferedCount >= this.target.batchSize;
@@ -162,6 +212,18 @@ export class StreamSink {
     while (this.inflight.length) await this.inflight.shift();
   }
 
+  /** After drain: every record read is accounted for by an acknowledged count, or the run fails loudly. */
+  assertBalanced(): void {
+    const c = this.counts;
+    const accounted = c.inserted + c.updated + c.unchanged + c.duplicate + c.rejected;
+    if (c.read !== accounted) {
+      throw new ProoflineError(
+        ErrorCode.WRITE_UNVERIFIED,
+        `stream ${this.target.name}: read ${c.read} but the server acknowledged ${accounted} (inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}, duplicate ${c.duplicate}, rejected ${c.rejected})`,
+      );
+    }
+  }
+
   private async write(batch: Pending[], rejects: Reject[]): Promise<void> {
     // A record replacing one this run already wrote was counted `duplicate` when read: its
     // write outcome is not counted again (the key's own outcome was counted with the first).
@@ -177,15 +239,17 @@ export class StreamSink {
       const r = await this.writeDocs(superseding, rejects);
       this.counts.duplicate -= r.failed.length;
     }
-    await writeRejects(this.ctx.db, this.target.collection, this.ctx.runId, rejects);
+    const quarantined = await writeRejects(this.ctx.db, this.target.collection, this.ctx.runId, rejects, this.retry);
+    if (quarantined !== rejects.length) throw new ProoflineError(ErrorCode.WRITE_UNVERIFIED, `stream ${this.target.name}: ${rejects.length} reject(s), ${quarantined} quarantined`);
     if (this.ctx.flushDelayMs && batch.length + rejects.length > 0) await new Promise((r) => setTimeout(r, this.ctx.flushDelayMs));
   }
 
-  /** One bulk write; documents the server refused are counted rejected and quarantined. */
+  /** One verified bulk write; documents the server refused are counted rejected and quarantined. */
   private async writeDocs(batch: Pending[], rejects: Reject[]): Promise<BatchOutcome> {
     const coll = this.ctx.db.collection(this.ctx.writeCollection);
     const docs = batch.map((p) => p.doc);
-    const r: BatchOutcome = this.keyed ? await upsertBatch(coll, docs, this.target.cursorField) : await insertBatch(coll, docs);
+    const wctx = { runId: this.ctx.runId, retry: this.retry };
+    const r: BatchOutcome = this.keyed ? await upsertBatch(coll, docs, this.target.cursorField, wctx) : await insertBatch(coll, docs, wctx);
     for (const f of r.failed) {
       const p = batch[f.index];
       if (!p) continue;
