@@ -112,17 +112,3 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
-/**
- * A server's reason in one line: FerretDB prefixes its messages with its Go call stack
- * ("[msg_create.go:137 handler…] ") and may append a struct dump over several lines; the
- * user gets the first sentence, never the trace.
- */
-export function firstSentence(message: string, max = 300): string {
-  const line = message
-    .replace(/\[[\w./-]+\.go:\d+[^\]]*\]\s*/g, '')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .find((l) => l.length > 0) ?? '';
-  const sentence = line.split(/\.\s/)[0]!.replace(/\s*\{.*$/, '').trim();
-  return sentence.length > max ? `${sentence.slice(0, max)}…` : sentence;
-}

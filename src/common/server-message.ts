@@ -48,9 +48,13 @@ export function withoutInternals(text: string): string {
   return out.replace(/0x[0-9a-f]{6,}/gi, '0x…').replace(/ {2,}/g, ' ').trim();
 }
 
-/** The first sentence: up to the first ". " (a URL or a decimal has no space after its dot). */
+/**
+ * The first sentence: up to the first ". " (a URL or a decimal has no space after its dot)
+ * or the first line break (FerretDB lists the PostgreSQL hosts it failed to reach on
+ * tab-indented lines after the reason).
+ */
 export function firstSentence(text: string): string {
-  return text.split(/\.\s/)[0]!.trim();
+  return text.trim().split(/\r?\n/)[0]!.split(/\.\s/)[0]!.trim();
 }
 
 /** An error the server replied with (its errmsg), as opposed to proofline's own or the network's. */

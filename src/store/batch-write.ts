@@ -1,5 +1,6 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
-import { firstSentence, ProoflineError } from '../errors.js';
+import { serverMessage } from '../common/server-message.js';
+import { ProoflineError } from '../errors.js';
 import { compareCursor, getPath } from '../model/primary-key.js';
 import { bulkWriteChunked, unverified, writeErrorsOf } from './bulk-chunks.js';
 import { noRetry, type DbRetry } from './db-retry.js';
@@ -105,7 +106,7 @@ async function insertPart(coll: Collection, docs: Document[], idx: number[], ctx
     const rest = await settleStored(coll, docs, idx, ctx, s);
     if (!rest.docs.length) return;
     if (rest.docs.length === 1 && docs.length === 1) {
-      s.out.failed.push({ index: idx[0]!, code: errors[0]?.code ?? (e as { code?: number }).code, message: errors[0]?.message ?? firstSentence((e as Error).message) });
+      s.out.failed.push({ index: idx[0]!, code: errors[0]?.code ?? (e as { code?: number }).code, message: errors[0]?.message ?? serverMessage(e) });
       return;
     }
     if (rest.docs.length < docs.length) return insertPart(coll, rest.docs, rest.idx, ctx, s);

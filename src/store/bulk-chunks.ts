@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
-import { ErrorCode, firstSentence, ProoflineError } from '../errors.js';
+import { serverMessage } from '../common/server-message.js';
+import { ErrorCode, ProoflineError } from '../errors.js';
 import { noRetry, type DbRetry } from './db-retry.js';
 import { isDocumentRefusal } from './driver-errors.js';
 
@@ -36,7 +37,7 @@ export function writeErrorsOf(e: unknown): ServerWriteError[] {
   const raw = (e as MongoBulkWriteError).writeErrors;
   if (raw === undefined || raw === null) return [];
   const list = Array.isArray(raw) ? raw : [raw];
-  return list.map((w) => ({ index: w.index, code: typeof w.code === 'number' ? w.code : undefined, message: firstSentence(w.errmsg ?? 'write error') }));
+  return list.map((w) => ({ index: w.index, code: typeof w.code === 'number' ? w.code : undefined, message: serverMessage(w.errmsg ?? 'write error') }));
 }
 
 const acknowledged = (r: { matchedCount?: number; upsertedCount?: number; insertedCount?: number; deletedCount?: number } | undefined): number =>
@@ -58,7 +59,7 @@ async function writeOps(coll: Collection, ops: AnyBulkWriteOperation<Document>[]
       return;
     }
     if (ops.length === 1) {
-      failures.push({ index: offset, code: errors[0]?.code ?? (e as { code?: number }).code, message: errors[0]?.message ?? firstSentence((e as Error).message) });
+      failures.push({ index: offset, code: errors[0]?.code ?? (e as { code?: number }).code, message: errors[0]?.message ?? serverMessage(e) });
       return;
     }
     const half = Math.ceil(ops.length / 2);

@@ -1,5 +1,6 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
-import { ErrorCode, errorMessage, firstSentence, ProoflineError } from '../errors.js';
+import { serverMessage } from '../common/server-message.js';
+import { ErrorCode, ProoflineError } from '../errors.js';
 import { codeOfDriverError, isFerretBackendLost } from './driver-errors.js';
 import { redactText, redactUri, rememberSecrets, uriHosts } from '../common/redact.js';
 
@@ -67,7 +68,7 @@ export async function withClient<T>(uri: string, fn: (client: MongoClient) => Pr
 export function classifyConnectionError(e: unknown, uri: string): ProoflineError {
   if (e instanceof ProoflineError) return e;
   const where = uriHosts(uri);
-  const detail = firstSentence(redactText(errorMessage(e)));
+  const detail = serverMessage(e instanceof Error ? e.message : String(e));
   const opts = { cause: e };
   switch (codeOfDriverError(e) ?? ErrorCode.SERVER_ERROR) {
     case ErrorCode.CONFIG_INVALID:

@@ -39,6 +39,8 @@ function pipeline(lines: string[], mode: Record<string, unknown> = {}): { file: 
           destination_sync_mode: 'append',
           destination: { collection: 'notes' },
           batch_size: 500,
+          // These inputs are mostly bad on purpose.
+          max_reject_rate: 1,
           ...mode,
         },
       ],

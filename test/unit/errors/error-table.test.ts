@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_TABLE, ErrorCode, exitCodeOf, firstSentence, ProoflineError } from '../../../src/errors.js';
+import { serverMessage } from '../../../src/common/server-message.js';
+import { ERROR_TABLE, ErrorCode, exitCodeOf, ProoflineError } from '../../../src/errors.js';
 
 /** The error table is declared once in src/errors.ts, and docs/errors.md says the same. */
 
@@ -31,10 +32,9 @@ describe('ERROR_TABLE', () => {
   });
 });
 
-describe('firstSentence', () => {
-  it("keeps a server's reason and drops FerretDB's Go call stack and the lines after it", () => {
-    const raw = '[msg_insert.go:168 handler.(*Handler).MsgInsert] [collection.go:163 postgresql.(*collection).InsertAll.func1] ERROR: unsupported Unicode escape sequence (SQLSTATE 22P05)\n\tmore: detail';
-    expect(firstSentence(raw)).toBe('ERROR: unsupported Unicode escape sequence (SQLSTATE 22P05)');
-    expect(firstSentence('Document failed validation. Details follow {"a": 1}')).toBe('Document failed validation');
+describe('serverMessage of a FerretDB reply', () => {
+  it("keeps the reason and drops the Go call stack and the lines after it", () => {
+    const raw = '[msg_insert.go:168 handler.(*Handler).MsgInsert] failed to connect to `user=postgres database=ferretdb`:\n\t127.0.0.1:54430 (127.0.0.1): dial error: connection refused';
+    expect(serverMessage(raw)).toBe('failed to connect to `user=postgres database=ferretdb`:');
   });
 });
