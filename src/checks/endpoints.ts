@@ -55,7 +55,6 @@ export class Reachability {
     if (!d) return undefined;
     return new ProoflineError(d.error.code, `${d.error.message} (found unreachable by ${d.by} of this run; not tried again)`, {
       cause: d.error,
-      transient: d.error.transient,
       ...(d.error.hint ? { hint: d.error.hint } : {}),
     });
   }
