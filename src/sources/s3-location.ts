@@ -84,8 +84,8 @@ async function s3Error(what: string, e: unknown): Promise<ProoflineError> {
   const code = e instanceof Error ? e.name : 'Error';
   const status = service?.$metadata.httpStatusCode;
   const transient = status === undefined ? !service && code !== 'CredentialsProviderError' : status >= 500 || status === 429;
-  return new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `${what}: ${code}${status ? ` (HTTP ${status})` : ''}: ${errorMessage(e)}`, {
-    transient,
+  // The code carries transient (ERROR_TABLE): unavailable is retried, a refusal (4xx, credentials) is not.
+  return new ProoflineError(transient ? ErrorCode.SOURCE_UNAVAILABLE : ErrorCode.SOURCE_INVALID, `${what}: ${code}${status ? ` (HTTP ${status})` : ''}: ${errorMessage(e)}`, {
     cause: e,
     hint: 'check the bucket, the endpoint and the AWS credentials in the environment or profile',
   });
