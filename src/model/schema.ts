@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from '../common/ajv.js';
 import { ConfigError } from '../errors.js';
+import { LINEAGE_KEY } from './content-hash.js';
 
 /**
  * The target schema, declared once as JSON Schema: compiled once by Ajv for the
@@ -110,7 +111,24 @@ export function compileValidator(schema: JsonSchema): DocValidator {
   } catch (e) {
     throw new ConfigError(`the target JSON Schema does not compile: ${(e as Error).message}`);
   }
-  return (view) => (validate(view) ? [] : toFailures(validate.errors, view));
+  // proofline's own lineage (`_proofline`) is validated only where the schema declares it:
+  // it must never make a valid user document invalid (e.g. under additionalProperties: false).
+  const declaresLineage = declares(schema, LINEAGE_KEY);
+  return (view) => {
+    const v = declaresLineage ? view : withoutLineage(view);
+    return validate(v) ? [] : toFailures(validate.errors, v);
+  };
+}
+
+function declares(schema: JsonSchema, key: string): boolean {
+  const props = schema.properties as Record<string, unknown> | undefined;
+  return Boolean(props && key in props);
+}
+
+function withoutLineage(view: unknown): unknown {
+  if (view === null || typeof view !== 'object' || Array.isArray(view) || !(LINEAGE_KEY in view)) return view;
+  const { [LINEAGE_KEY]: _lineage, ...rest } = view as Record<string, unknown>;
+  return rest;
 }
 
 interface BsonLike {
@@ -154,8 +172,7 @@ export function toJsonView(value: unknown, keepId = false): unknown {
 }
 
 export function schemaDeclaresId(schema: JsonSchema): boolean {
-  const props = schema.properties as Record<string, unknown> | undefined;
-  return Boolean(props && '_id' in props);
+  return declares(schema, '_id');
 }
 
 const DROP_KEYWORDS = new Set(['$schema', '$id', 'format', 'default', 'examples', 'title', '$comment', 'definitions', '$defs']);
@@ -166,9 +183,10 @@ const DROP_KEYWORDS = new Set(['$schema', '$id', 'format', 'default', 'examples'
  */
 export function toMongoJsonSchema(schema: JsonSchema): Record<string, unknown> {
   const out = convert(schema) as Record<string, unknown>;
-  // The server stores _id on every document: allow it when the schema forbids extra fields.
-  if (out.additionalProperties === false && out.properties && !('_id' in (out.properties as object))) {
-    out.properties = { _id: {}, ...(out.properties as object) };
+  // The server stores _id on every document, and proofline its lineage: allow both when the schema forbids extra fields.
+  if (out.additionalProperties === false && out.properties) {
+    const props = out.properties as Record<string, unknown>;
+    out.properties = { ...('_id' in props ? {} : { _id: {} }), ...(LINEAGE_KEY in props ? {} : { [LINEAGE_KEY]: {} }), ...props };
   }
   return out;
 }

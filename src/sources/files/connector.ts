@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { defineSource, requireFiles } from '../connector-kit.js';
@@ -19,7 +20,7 @@ interface FilesConfig {
   path: string;
   pattern?: string;
   format: FileFormat;
-  stream: string;
+  stream?: string;
   primary_key?: string[];
   cursor_field?: string;
   csv: CsvOptions;
@@ -37,13 +38,19 @@ async function* rows(cfg: FilesConfig, f: SourceFile): AsyncGenerator<JsonObject
   else yield* readJsonLines(input, f.rel, cfg.format === 'airbyte_jsonl', cfg.max_line_bytes);
 }
 
+/** The stream's name: as configured, else the folder's (`data/sensor-readings` → `sensor-readings`), so a pipeline names it once. */
+function streamOf(cfg: FilesConfig): string {
+  const folder = basename(cfg.path.replace(/[\\/]+$/, '')).replace(/[^A-Za-z0-9_.-]/g, '_');
+  return cfg.stream ?? (folder || 'files');
+}
+
 export const filesSource: SourceConnector = defineSource<FilesConfig>({
   type: 'files',
   configSchema: filesConfigSchema,
   probe: async (cfg, ctx) => `${(await inputFiles(cfg, ctx)).length} ${cfg.format} file(s)`,
   streams: (cfg) => [
     {
-      name: cfg.stream,
+      name: streamOf(cfg),
       json_schema: { type: 'object', additionalProperties: true },
       supported_sync_modes: ['full_refresh', 'incremental'],
       ...(cfg.cursor_field ? { default_cursor_field: [cfg.cursor_field] } : {}),
@@ -54,9 +61,10 @@ export const filesSource: SourceConnector = defineSource<FilesConfig>({
 });
 
 async function* readFiles(cfg: FilesConfig, catalog: ConfiguredAirbyteCatalog, state: Record<string, JsonObject>, ctx: ReadContext): AsyncGenerator<AirbyteMessage> {
-  const selected = selectedStream(catalog, cfg.stream);
+  const stream = streamOf(cfg);
+  const selected = selectedStream(catalog, stream);
   if (!selected) return;
-  const marks = fileMarks(resumeState(selected, state, cfg.stream));
+  const marks = fileMarks(resumeState(selected, state, stream));
   for (const f of await inputFiles(cfg, ctx)) {
     ctx.signal?.throwIfAborted();
     if (alreadyRead(marks, f)) {
@@ -64,13 +72,13 @@ async function* readFiles(cfg: FilesConfig, catalog: ConfiguredAirbyteCatalog, s
       continue;
     }
     try {
-      for await (const row of rows(cfg, f)) yield recordMessage(cfg.stream, { ...row, _pl_source: 'files' });
+      for await (const row of rows(cfg, f)) yield recordMessage(stream, { ...row, _pl_source: 'files' });
     } catch (e) {
       // An I/O error mid-file (e.g. the file vanished): account for it, keep going.
       // A CSV header or encoding the file cannot be read with says so; anything else is I/O.
-      yield recordMessage(cfg.stream, parseErrorData(f.rel, 0, `${f.rel}: ${e instanceof CsvFileError ? '' : 'unreadable: '}${errorMessage(e)}`));
+      yield recordMessage(stream, parseErrorData(f.rel, 0, `${f.rel}: ${e instanceof CsvFileError ? '' : 'unreadable: '}${errorMessage(e)}`));
     }
     markRead(marks, f);
-    yield streamStateMessage(cfg.stream, { files: marks });
+    yield streamStateMessage(stream, { files: marks });
   }
 }

@@ -7,14 +7,14 @@ export type FileFormat = (typeof FILE_FORMATS)[number];
 export const filesConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['path', 'format', 'stream'],
+  required: ['path', 'format'],
   properties: {
     type: { const: 'files' },
     path: { type: 'string', minLength: 1, description: 'folder of input files, relative to the config file, or s3://bucket/prefix' },
     s3: s3ConfigSchema,
     pattern: { type: 'string', minLength: 1, description: 'glob inside the folder (default *.jsonl, *.csv or *.jsonl by format)' },
     format: { enum: [...FILE_FORMATS], description: 'jsonl, csv, or airbyte_jsonl (records wrapped in _airbyte_data)' },
-    stream: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'the stream name these files feed' },
+    stream: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'the stream name these files feed (default: the folder name); a pipeline stream reads it whatever its name' },
     primary_key: { type: 'array', items: { type: 'string' }, description: 'fields identifying a record, for append_dedup' },
     cursor_field: { type: 'string', description: 'field ordering versions of a record, for append_dedup' },
     max_line_bytes: {

@@ -10,6 +10,14 @@ async function readAll(config: Record<string, unknown>, state = {}, ctx = readCo
 }
 
 describe('files source', () => {
+  it('names its stream after the folder when none is given, so a pipeline names a stream once', async () => {
+    const config = { path: 'data/files/jsonl/', format: 'jsonl' };
+    const discovered = await filesSource.discover(config, readContext());
+    expect(discovered.streams.map((s) => s.name)).toEqual(['jsonl']);
+    const out = await collect(filesSource.read(config, await catalogFor(filesSource, config, ['jsonl']), {}, readContext()));
+    expect(out.records.jsonl).toHaveLength(25);
+  });
+
   it('JSONL: one record per line, the malformed line as a parse error with its raw text, blank lines skipped', async () => {
     const out = await readAll({ path: 'data/files/jsonl', format: 'jsonl', stream: 'manual' });
     const rows = out.records.manual!;

@@ -24,7 +24,7 @@ describe('streams config', () => {
   });
 
   it('validates the source block against the connector spec, naming streams[i].source.<key>', () => {
-    expect(messageOf([{ ...stream, source: { type: 'files', path: 'data', format: 'jsonl' } }])).toContain('streams[0].source.stream: is required');
+    expect(messageOf([{ ...stream, source: { type: 'files', path: 'data', stream: 'obs' } }])).toContain('streams[0].source.format: is required');
     expect(messageOf([stream, { ...stream, name: 'b', source: { ...stream.source, colour: 'red' } }])).toContain('streams[1].source.colour: is not a known key');
     expect(messageOf([{ ...stream, source: { type: 'infoclimat', paths: 'x.json' } }])).toContain('streams[0].source.paths: must be array');
   });
