@@ -59,8 +59,16 @@ export function utcCandidates(date: string, clock: ClockTime, zone: string): num
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether `zone` is an IANA zone; remembered, since Luxon asks Intl afresh on every call (a third of a mapping's time). */
 export function isValidZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 /**

@@ -15,8 +15,12 @@ const DEGREE_VARIANTS = /[°º˚]/g;
 const EMPTY_MARKERS = new Set(['', '-', '--', '---', 'n/a', 'na', 'null', 'none']);
 const NUMBER = /^([+\-\u2212]?)(\d+(?:[.,]\d+)?|[.,]\d+)$/;
 
+// Text with none of that noise (printable ASCII, single inner spaces): the common cell.
+const PLAIN = /^(?:[!-~]+(?: [!-~]+)*)?$/;
+
 /** Collapse the noise of one cell: odd spaces → space, degree variants → `°`, trimmed. */
 export function cleanText(raw: string): string {
+  if (PLAIN.test(raw)) return raw;
   return raw.replace(ODD_SPACES, ' ').replace(DEGREE_VARIANTS, '°').replace(/\s+/g, ' ').trim();
 }
 
@@ -30,6 +34,16 @@ function normaliseUnit(unit: string): string {
  * Numbers pass through; null/undefined/empty markers give null.
  */
 export function parseNumber(raw: unknown, units: readonly string[] = []): NumberOutcome {
+  return numberParser(units)(raw);
+}
+
+/** parseNumber with its accepted units read once, for a column parsed record after record. */
+export function numberParser(units: readonly string[] = []): (raw: unknown) => NumberOutcome {
+  const wanted = new Set(units.map(normaliseUnit));
+  return (raw) => readNumber(raw, units, wanted);
+}
+
+function readNumber(raw: unknown, units: readonly string[], wanted: ReadonlySet<string>): NumberOutcome {
   if (raw === null || raw === undefined) return { ok: true, value: null };
   if (typeof raw === 'number') return Number.isFinite(raw) ? { ok: true, value: raw } : { ok: false, message: `not a finite number: ${raw}` };
   if (typeof raw === 'boolean' || typeof raw === 'object') return { ok: false, message: `expected a number, got ${typeof raw}` };
@@ -39,7 +53,6 @@ export function parseNumber(raw: unknown, units: readonly string[] = []): Number
   const numberPart = (m?.[1] ?? '').replace(/\s/g, '');
   const unitPart = m?.[2] ?? '';
   if (unitPart !== '') {
-    const wanted = new Set(units.map(normaliseUnit));
     if (!wanted.has(normaliseUnit(unitPart))) {
       return { ok: false, message: units.length ? `unexpected unit or text "${unitPart}" (expected ${units.join(' or ')})` : `unexpected text "${unitPart}"` };
     }

@@ -1,6 +1,6 @@
 import { DateTime, Info, type Zone } from 'luxon';
 import { isValidZone, LocalTimeResolver } from '../local-time.js';
-import { cleanText, parseNumber } from '../numbers.js';
+import { cleanText, numberParser } from '../numbers.js';
 import type { FieldDeclaration, ParseName } from './spec.js';
 
 /**
@@ -23,9 +23,9 @@ const text: Factory = () => (v) => ({ ok: true, value: typeof v === 'string' ? v
 const json: Factory = () => (v) => ({ ok: true, value: v });
 
 const number: Factory = (d) => {
-  const units = d.units_in_cell ?? [];
+  const read = numberParser(d.units_in_cell ?? []);
   return (v) => {
-    const r = parseNumber(v, units);
+    const r = read(v);
     return r.ok ? { ok: true, value: r.value } : fail('number_format', r.message);
   };
 };
@@ -73,9 +73,23 @@ function formats(d: FieldDeclaration, fallback: string[]): string[] {
   return d.format === undefined ? fallback : Array.isArray(d.format) ? d.format : [d.format];
 }
 
-function readDateTime(textValue: string, fmts: string[], zone: Zone | string): DateTime | undefined {
-  for (const f of fmts) {
-    const dt = f === 'iso' ? DateTime.fromISO(textValue, { zone }) : DateTime.fromFormat(textValue, f, { zone });
+type DateTimeReader = (text: string, zone: Zone | string) => DateTime;
+
+/**
+ * One reader per declared format, compiled once per mapping: Luxon's fromFormat re-reads
+ * its format string on every call, which made date parsing the mapping's hot spot.
+ */
+function dateTimeReaders(fmts: string[]): DateTimeReader[] {
+  return fmts.map((f): DateTimeReader => {
+    if (f === 'iso') return (t, zone) => DateTime.fromISO(t, { zone });
+    const parser = DateTime.buildFormatParser(f, { locale: 'en-US' });
+    return (t, zone) => DateTime.fromFormatParser(t, parser, { zone });
+  });
+}
+
+function readDateTime(textValue: string, readers: DateTimeReader[], zone: Zone | string): DateTime | undefined {
+  for (const read of readers) {
+    const dt = read(textValue, zone);
     if (dt.isValid) return dt;
   }
   return undefined;
@@ -88,10 +102,11 @@ const datetime: Factory = (d, problems) => {
   const fmts = formats(d, ['iso']);
   // Resolved once: naming the zone on every call costs Luxon a lookup per record.
   const z = isValidZone(zone) ? Info.normalizeZone(zone) : zone;
+  const readers = dateTimeReaders(fmts);
   return (v) => {
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? fail('time_format', 'invalid date') : { ok: true, value: v };
     if (typeof v !== 'string') return fail('time_format', `expected a date-time text (${fmts.join(' or ')}), got ${typeof v}`);
-    const dt = readDateTime(v.trim(), fmts, z);
+    const dt = readDateTime(v.trim(), readers, z);
     return dt ? { ok: true, value: dt.toJSDate() } : fail('time_format', `expected ${fmts.map((f) => `"${f}"`).join(' or ')} (${zone})`);
   };
 };
@@ -112,6 +127,7 @@ const localTime: Factory = (d, problems) => {
   if (d.zone !== undefined && !isValidZone(d.zone)) problems.push(`unknown time zone "${d.zone}"`);
   if (d.date_from === undefined && d.format === undefined) problems.push('parse local_time needs `date_from` (cell is a clock time) or `format` (cell is a date-time)');
   const fmts = formats(d, []);
+  const readers = dateTimeReaders(fmts);
   let scope: string | undefined;
   let resolver: LocalTimeResolver | undefined;
   return (v, rec, file) => {
@@ -119,7 +135,7 @@ const localTime: Factory = (d, problems) => {
     let date = field(rec, d.date_from);
     let clock = cleanText(String(v));
     if (d.date_from === undefined) {
-      const dt = readDateTime(clock, fmts, 'UTC');
+      const dt = readDateTime(clock, readers, 'UTC');
       if (!dt) return fail('time_format', `expected ${fmts.map((f) => `"${f}"`).join(' or ')}: "${clock}"`);
       date = dt.toISODate()!;
       clock = dt.toFormat('HH:mm:ss');
