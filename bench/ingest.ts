@@ -19,7 +19,7 @@ import { currentStack } from '../src/stack/stack.js';
 import { capabilitiesOf } from '../src/store/capabilities.js';
 import { connect } from '../src/store/connection.js';
 import { SyncCore } from '../src/sync/core.js';
-import { createMapper } from '../src/transform/mapper.js';
+import { streamMapper, type StreamMapper } from '../src/transform/mapper.js';
 import { join } from 'node:path';
 
 const arg = (name: string, dflt: string): string => {
@@ -65,6 +65,9 @@ async function* messages(n: number): AsyncGenerator<AirbyteMessage> {
   }
 }
 
+/** The weather example's InfoClimat declaration: the pipeline and the baseline map alike. */
+const infoclimatMapper = (): StreamMapper => streamMapper(join('mappings', 'infoclimat_hourly.yaml'), join(ROOT, 'examples/weather'), 'hourly');
+
 const uri = (): string => process.env.MONGODB_URI ?? currentStack().primaryUri;
 
 async function child(role: string, n: number, database: string): Promise<void> {
@@ -75,14 +78,14 @@ async function child(role: string, n: number, database: string): Promise<void> {
   const runId = `bench-${role}`;
   try {
     if (role === 'baseline') {
-      const mapper = createMapper('infoclimat_hourly');
+      const mapper = infoclimatMapper();
       const coll = db.collection('baseline');
       let writeMs = 0;
       let written = 0;
       for (let base = 0; base < n; base += BATCH) {
         const docs: Record<string, unknown>[] = [];
         for (let i = base; i < Math.min(n, base + BATCH); i += 1) {
-          const out = mapper.map(JSON.parse(rawLine(i)) as Record<string, unknown>, { runId, stream: 'hourly', ingestedAt: new Date() });
+          const out = await mapper.map(JSON.parse(rawLine(i)) as Record<string, unknown>, { runId, stream: 'hourly', ingestedAt: new Date() });
           if (!out.ok || validator(toJsonView(out.doc)).length) continue;
           out.doc._proofline = { ...(out.doc._proofline as object), run_id: runId };
           docs.push(out.doc);
@@ -96,7 +99,7 @@ async function child(role: string, n: number, database: string): Promise<void> {
       return;
     }
     const core = new SyncCore(
-      [{ name: 'hourly', sourceStream: 'hourly', collection: 'pipeline', schema, validator, mapper: createMapper('infoclimat_hourly'), syncMode: 'full_refresh', destinationSyncMode: 'append', indexes: [], batchSize: BATCH }],
+      [{ name: 'hourly', sourceStream: 'hourly', collection: 'pipeline', schema, validator, mapper: infoclimatMapper(), syncMode: 'full_refresh', destinationSyncMode: 'append', indexes: [], batchSize: BATCH }],
       { db, runId, logger: createLogger({ level: 'warn' }), capabilities: await capabilitiesOf(client), renameDropTarget: false },
     );
     await core.start();

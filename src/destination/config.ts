@@ -37,6 +37,8 @@ export interface DestinationConfig {
   /** Prefix of collections named after streams (streams without an explicit collection). */
   collection_prefix: string;
   schemas_dir?: string;
+  /** Folder of mapping declarations named by streams[].mapping (default: mappings/). */
+  mappings_dir?: string;
   streams: DestinationStreamConfig[];
 }
 
@@ -72,12 +74,13 @@ export const destinationConfigSchema = {
     timeout_ms: { type: 'integer', minimum: 100, maximum: 600000, default: 10000, order: 4 },
     batch_size: { type: 'integer', minimum: 1, maximum: 100000, default: 1000, description: 'Records per bulk write; STATE is echoed after each flush.', order: 5 },
     collection_prefix: { type: 'string', default: '', pattern: '^[^$]*$', order: 6 },
-    schemas_dir: { type: 'string', description: 'Folder of target schemas named by streams[].schema (default: the image bundled schemas).', order: 7 },
+    schemas_dir: { type: 'string', description: 'Folder of target schemas named by streams[].schema (default: schemas/, where the image bundles the example schemas).', order: 7 },
+    mappings_dir: { type: 'string', description: 'Folder of mapping declarations named by streams[].mapping (default: mappings/, where the image bundles the example mappings).', order: 8 },
     streams: {
       type: 'array',
       title: 'Per-stream settings',
       default: [],
-      order: 8,
+      order: 9,
       items: {
         type: 'object',
         additionalProperties: false,
@@ -85,7 +88,7 @@ export const destinationConfigSchema = {
         properties: {
           name: { type: 'string', minLength: 1 },
           collection: { type: 'string', minLength: 1, pattern: '^[^$]+$' },
-          mapping: { type: 'string', minLength: 1, description: 'proofline mapping, e.g. wunderground_hourly (default: identity)' },
+          mapping: { type: 'string', minLength: 1, description: 'identity (default), a mapping declaration named in mappings_dir (e.g. wunderground_hourly), or a path to one' },
           schema: { type: 'string', minLength: 1, description: 'target schema: path or name in schemas_dir' },
           primary_key: {
             type: 'array',

@@ -10,7 +10,7 @@ import { locationOf, writeRejects, type Reject } from '../store/rejects.js';
 import { SyncCore } from '../sync/core.js';
 import { newRunId } from '../sync/run-sync.js';
 import type { StreamCounts, StreamTarget } from '../sync/stream-target.js';
-import { createMapper } from '../transform/mapper.js';
+import { streamMapper } from '../transform/mapper.js';
 import { collectionFor, driverOptions, streamSettings, type DestinationConfig } from './config.js';
 import { safeKeys } from './safe-keys.js';
 import { typedMapper } from './typed-mapper.js';
@@ -46,11 +46,16 @@ export interface WriteResult {
   statesEmitted: number;
 }
 
-function schemaFile(cfg: DestinationConfig, schema: string, baseDir: string): string {
-  if (schema.endsWith('.json') || schema.includes('/')) return isAbsolute(schema) ? schema : resolve(baseDir, schema);
-  const dirs = cfg.schemas_dir ? [resolve(baseDir, cfg.schemas_dir)] : [resolve(baseDir, 'schemas'), resolve(baseDir, 'examples/weather/schemas')];
-  const found = dirs.map((d) => resolve(d, `${schema}.json`)).find((f) => existsSync(f));
-  if (!found) throw new ConfigError(`target schema "${schema}" not found in ${dirs.join(' or ')}`, { hint: 'Give a path to the .json file, or set schemas_dir.' });
+/**
+ * A file the destination config names: a path (absolute, or relative to baseDir), or a bare
+ * name looked up in a folder (`schemas_dir`, `mappings_dir`; by default `schemas/` and
+ * `mappings/` beside the config, where the connector image puts the example's).
+ */
+function namedFile(name: string, where: { kind: string; setting: string; dir: string; extensions: string[] }, baseDir: string): string {
+  if (name.includes('/') || where.extensions.some((e) => name.endsWith(e))) return isAbsolute(name) ? name : resolve(baseDir, name);
+  const folder = resolve(baseDir, where.dir);
+  const found = where.extensions.map((e) => resolve(folder, `${name}${e}`)).find((f) => existsSync(f));
+  if (!found) throw new ConfigError(`${where.kind} "${name}" not found in ${folder}`, { hint: `Give a path to the file, or set ${where.setting}.` });
   return found;
 }
 
@@ -58,8 +63,12 @@ function schemaFile(cfg: DestinationConfig, schema: string, baseDir: string): st
 export function buildTarget(cfg: DestinationConfig, configured: ConfiguredAirbyteStream, baseDir: string): StreamTarget {
   const { name, namespace } = configured.stream;
   const settings = streamSettings(cfg, name, namespace);
-  const schema = settings.schema ? loadSchema(schemaFile(cfg, settings.schema, baseDir)) : undefined;
-  const mapper = createMapper(settings.mapping ?? 'identity');
+  const schemas = { kind: 'target schema', setting: 'schemas_dir', dir: cfg.schemas_dir ?? 'schemas', extensions: ['.json'] };
+  const mappings = { kind: 'mapping', setting: 'mappings_dir', dir: cfg.mappings_dir ?? 'mappings', extensions: ['.yaml', '.yml', '.json'] };
+  const schema = settings.schema ? loadSchema(namedFile(settings.schema, schemas, baseDir)) : undefined;
+  const mapping = settings.mapping ?? 'identity';
+  const mappingSpec = mapping === 'identity' ? mapping : namedFile(mapping, mappings, baseDir);
+  const mapper = streamMapper(mappingSpec, baseDir, streamKey(configured.stream));
   const mode = configured.destination_sync_mode;
   const pk = settings.primary_key ?? configured.primary_key?.map((p) => p.join('.'));
   const cursor = settings.cursor_field ?? configured.cursor_field?.join('.');

@@ -57,15 +57,19 @@ export function defineSource<C>(def: BuiltinSource<C>): SourceConnector {
   };
 }
 
-/** The hourly stream of a weather source: one row per station and UTC hour, `dh_utc` the cursor. */
-export function hourlyStream(name: string, schema: object): AirbyteStream {
+/**
+ * A stream read file by file, incremental by the files already read (its state lists
+ * them). The connector names the fields, if any, that identify a row and order its
+ * versions (fields of the mapped document: the kit knows no domain).
+ */
+export function fileStream(name: string, schema: object, keys: { cursor?: string; primaryKey?: string[] } = {}): AirbyteStream {
   return {
     name,
     json_schema: schema as JsonObject,
     supported_sync_modes: ['full_refresh', 'incremental'],
     source_defined_cursor: true,
-    default_cursor_field: ['dh_utc'],
-    source_defined_primary_key: [['id_station'], ['dh_utc']],
+    ...(keys.cursor ? { default_cursor_field: [keys.cursor] } : {}),
+    ...(keys.primaryKey ? { source_defined_primary_key: keys.primaryKey.map((k) => [k]) } : {}),
   };
 }
 

@@ -3,9 +3,6 @@ import type { JsonObject } from '../protocol/messages.js';
 import { declarativeMapper } from './declarative/mapper.js';
 import { isMappingFile, loadMapping } from './declarative/load.js';
 import { identityMapper } from './identity.js';
-import { infoclimatHourlyMapper } from './infoclimat-hourly.js';
-import { infoclimatStationsMapper, wundergroundStationsMapper } from './stations.js';
-import { wundergroundHourlyMapper } from './wunderground-hourly.js';
 
 /**
  * Mappers turn a RAW source record into a target document, or into the list of reasons it
@@ -35,37 +32,25 @@ export interface Mapper extends StreamMapper {
   map(data: JsonObject, ctx: MapContext): MapOutcome;
 }
 
-const FACTORIES: Readonly<Record<string, () => Mapper>> = Object.freeze({
-  infoclimat_hourly: infoclimatHourlyMapper,
-  wunderground_hourly: wundergroundHourlyMapper,
-  infoclimat_stations: infoclimatStationsMapper,
-  wunderground_stations: wundergroundStationsMapper,
-  identity: identityMapper,
-});
-
-export const MAPPER_NAMES: readonly string[] = Object.freeze(Object.keys(FACTORIES));
-
-/** A stream's `mapping:`: a built-in mapper's name, a mapping file, or an inline declaration. */
+/** A stream's `mapping:`: `identity`, a mapping file, or an inline declaration. */
 export type MappingSpec = string | Record<string, unknown>;
+
+const IDENTITY = 'identity';
 
 /** The problems of a mapping spec (none when it is usable); checked at config load. */
 export function mappingProblems(spec: MappingSpec, baseDir: string): string[] {
   if (typeof spec === 'string' && !isMappingFile(spec)) {
-    return MAPPER_NAMES.includes(spec) ? [] : [`must be one of ${MAPPER_NAMES.map((m) => JSON.stringify(m)).join(', ')}, a mapping file (.yaml, .yml, .json) or a declaration`];
+    return spec === IDENTITY ? [] : [`must be "${IDENTITY}", a mapping file (.yaml, .yml, .json) or a declaration`];
   }
   return loadMapping(spec, baseDir).problems;
 }
 
-/** A fresh built-in mapper for one stream of one run (mappers may keep per-file state, e.g. DST order). */
-export function createMapper(name: string): Mapper {
-  const factory = FACTORIES[name];
-  if (!factory) throw new ConfigError(`unknown mapping "${name}": expected one of ${MAPPER_NAMES.join(', ')}`);
-  return factory();
-}
-
-/** A fresh mapper for a stream's `mapping:` (built-in name, mapping file or inline declaration). */
+/** A fresh mapper for a stream's `mapping:` (identity, a mapping file or an inline declaration). */
 export function streamMapper(spec: MappingSpec, baseDir: string, stream: string): StreamMapper {
-  if (typeof spec === 'string' && !isMappingFile(spec)) return createMapper(spec);
+  if (typeof spec === 'string' && !isMappingFile(spec)) {
+    if (spec !== IDENTITY) throw new ConfigError(`stream ${stream}: mapping must be "${IDENTITY}", a mapping file (.yaml, .yml, .json) or a declaration; got "${spec}"`);
+    return identityMapper();
+  }
   const { mapping, problems } = loadMapping(spec, baseDir);
   if (!mapping) throw new ConfigError(`stream ${stream}: invalid mapping:\n  ${problems.join('\n  ')}`);
   return declarativeMapper(typeof spec === 'string' ? spec : stream, mapping);

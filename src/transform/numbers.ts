@@ -1,3 +1,5 @@
+import { cleanText } from '../common/text.js';
+
 /**
  * Numbers from noisy strings, as spreadsheet exports and JSON APIs deliver them:
  * `"56.8 °F"`, `"87\u00a0%"`, `"12,5"`, `""`, `null`. A value that is present but is not
@@ -7,22 +9,9 @@
 
 export type NumberOutcome = { ok: true; value: number | null } | { ok: false; message: string };
 
-// Non-breaking and other unusual spaces seen in exports: NBSP, narrow NBSP, figure space, thin space.
-const ODD_SPACES = /[\u00a0\u202f\u2007\u2009\u200b\ufeff]/g;
-// Variant degree signs (degree, masculine ordinal, ring above) all mean "degree".
-const DEGREE_VARIANTS = /[°º˚]/g;
 // Placeholders that mean "no reading" in exports.
 const EMPTY_MARKERS = new Set(['', '-', '--', '---', 'n/a', 'na', 'null', 'none']);
 const NUMBER = /^([+\-\u2212]?)(\d+(?:[.,]\d+)?|[.,]\d+)$/;
-
-// Text with none of that noise (printable ASCII, single inner spaces): the common cell.
-const PLAIN = /^(?:[!-~]+(?: [!-~]+)*)?$/;
-
-/** Collapse the noise of one cell: odd spaces → space, degree variants → `°`, trimmed. */
-export function cleanText(raw: string): string {
-  if (PLAIN.test(raw)) return raw;
-  return raw.replace(ODD_SPACES, ' ').replace(DEGREE_VARIANTS, '°').replace(/\s+/g, ' ').trim();
-}
 
 function normaliseUnit(unit: string): string {
   return cleanText(unit).toLowerCase().replace(/\s+/g, '');

@@ -2,7 +2,7 @@ import { redactUri } from '../../common/redact.js';
 import { ErrorCode, ProoflineError, errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { parseUtcTimestamp } from '../../transform/local-time.js';
-import { defineSource, hourlyStream } from '../connector-kit.js';
+import { defineSource, fileStream } from '../connector-kit.js';
 import { alreadyRead, fileMarks, listFiles, markRead, readText, type SourceFile } from '../file-list.js';
 import type { S3Options } from '../s3-location.js';
 import { fetchJson } from '../http-fetch.js';
@@ -10,7 +10,7 @@ import { stripBom } from '../input-checks.js';
 import { parseExactJson } from '../exact-json.js';
 import { parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { hourlyRows, payloadShapeError, stationRows } from './payload.js';
-import { HOURLY_STREAM, STATIONS_STREAM, hourlyRowSchema, infoclimatConfigSchema, stationRowSchema } from './spec.js';
+import { HOURLY_KEYS, HOURLY_STREAM, STATIONS_STREAM, hourlyRowSchema, infoclimatConfigSchema, stationRowSchema } from './spec.js';
 
 /**
  * InfoClimat open-data payloads, from files and/or an HTTP URL. One payload feeds two
@@ -54,7 +54,7 @@ export const infoclimatSource: SourceConnector = defineSource<InfoclimatConfig>(
     return `${files.length} payload file(s)${cfg.url ? ' and the URL answer' : ''}`;
   },
   streams: () => [
-    hourlyStream(HOURLY_STREAM, hourlyRowSchema),
+    fileStream(HOURLY_STREAM, hourlyRowSchema, HOURLY_KEYS),
     {
       name: STATIONS_STREAM,
       json_schema: stationRowSchema as unknown as JsonObject,

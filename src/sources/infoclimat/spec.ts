@@ -22,6 +22,8 @@ export const infoclimatConfigSchema = {
 } as const;
 
 export const HOURLY_STREAM = 'infoclimat_hourly';
+/** The hourly rows' keys, as the example's mapping names them: one row per station and UTC hour. */
+export const HOURLY_KEYS = { cursor: 'dh_utc', primaryKey: ['id_station', 'dh_utc'] };
 export const STATIONS_STREAM = 'infoclimat_stations';
 
 const text = { type: ['string', 'null'] };

@@ -1,13 +1,13 @@
 import { ConfigError, errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
 import { isValidZone } from '../../transform/local-time.js';
-import { defineSource, hourlyStream, requireFiles } from '../connector-kit.js';
+import { defineSource, fileStream, requireFiles } from '../connector-kit.js';
 import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.js';
 import { rejectData, parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';
 import { fromFileName, isRealDate } from './file-context.js';
 import { readExport } from './read-export.js';
 import type { S3Options } from '../s3-location.js';
-import { HOURLY_STREAM, STATIONS_STREAM, exportRowSchema, stationSchema, wundergroundConfigSchema } from './spec.js';
+import { HOURLY_KEYS, HOURLY_STREAM, STATIONS_STREAM, exportRowSchema, stationSchema, wundergroundConfigSchema } from './spec.js';
 
 /**
  * Weather Underground personal-station exports: one .xlsx per station and day. Rows are
@@ -47,7 +47,7 @@ export const wundergroundSource: SourceConnector = defineSource<WundergroundConf
   refine: checkZones,
   probe: async (cfg, ctx) => `${(await exportFiles(cfg, ctx)).length} export file(s)`,
   streams: () => [
-    hourlyStream(HOURLY_STREAM, exportRowSchema),
+    fileStream(HOURLY_STREAM, exportRowSchema, HOURLY_KEYS),
     { name: STATIONS_STREAM, json_schema: stationSchema as unknown as JsonObject, supported_sync_modes: ['full_refresh'], source_defined_primary_key: [['source'], ['id_station']] },
   ],
   read: readWunderground,

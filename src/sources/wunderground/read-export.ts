@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { columnKey } from '../../transform/wunderground-hourly.js';
+import { columnKey } from '../../common/text.js';
 import type { JsonObject } from '../../protocol/messages.js';
 import { cellText, cellValue, type Cell } from './cells.js';
 import { dateInText } from './file-context.js';

@@ -32,6 +32,8 @@ export const wundergroundConfigSchema = {
 } as const;
 
 export const HOURLY_STREAM = 'wunderground_hourly';
+/** The hourly rows' keys, as the example's mapping names them: one row per station and UTC hour. */
+export const HOURLY_KEYS = { cursor: 'dh_utc', primaryKey: ['id_station', 'dh_utc'] };
 export const STATIONS_STREAM = 'wunderground_stations';
 
 const cell = { type: ['string', 'number', 'null'] };

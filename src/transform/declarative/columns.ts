@@ -1,9 +1,4 @@
-import { cleanText } from '../numbers.js';
-
-/** "Precip. Rate." → "preciprate": headers vary in case, dots and spaces between exports. */
-export function columnKey(header: string): string {
-  return cleanText(header).toLowerCase().replace(/[^a-z0-9]/g, '');
-}
+import { columnKey } from '../../common/text.js';
 
 /**
  * How a declaration's `from` finds its value in a record. `exact`: the key, else a dot path

@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { cleanText } from '../numbers.js';
+import { cleanText } from '../../common/text.js';
 import { compileReader, type Reader } from './columns.js';
 import { PARSE_FACTORIES, type Parse } from './parses.js';
 import { PARSES, type FieldDeclaration, type MappingDeclaration, type ParseName } from './spec.js';

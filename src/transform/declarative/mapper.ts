@@ -1,7 +1,8 @@
 import type { JsonObject } from '../../protocol/messages.js';
 import { lineage, sourceError, stripBookkeeping } from '../lineage.js';
 import type { FieldFailure, MapContext, MapOutcome, StreamMapper } from '../mapper.js';
-import { cleanText, round } from '../numbers.js';
+import { cleanText } from '../../common/text.js';
+import { round } from '../numbers.js';
 import { looseIndex } from './columns.js';
 import type { CompiledMapping, FieldProgram } from './compile.js';
 import type { Parse } from './parses.js';

@@ -1,6 +1,7 @@
 import { DateTime, Info, type Zone } from 'luxon';
 import { isValidZone, LocalTimeResolver } from '../local-time.js';
-import { cleanText, numberParser } from '../numbers.js';
+import { cleanText } from '../../common/text.js';
+import { numberParser } from '../numbers.js';
 import type { FieldDeclaration, ParseName } from './spec.js';
 
 /**

@@ -75,6 +75,7 @@ describe('proofline source wunderground read | proofline destination mongodb wri
         uri: stackUris().primary,
         database: db,
         schemas_dir: join(WEATHER, 'schemas'),
+        mappings_dir: join(WEATHER, 'mappings'),
         streams: [
           // As examples/weather/pipeline.yaml declares these streams.
           {

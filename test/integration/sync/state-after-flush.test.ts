@@ -4,7 +4,7 @@ import { capabilitiesOf } from '../../../src/store/capabilities.js';
 import { createLogger } from '../../../src/common/logger.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage } from '../../../src/protocol/messages.js';
 import { SyncCore } from '../../../src/sync/core.js';
-import { createMapper } from '../../../src/transform/mapper.js';
+import { identityMapper } from '../../../src/transform/identity.js';
 import { primaryClient, uniqueDb } from '../../helpers.js';
 
 /**
@@ -43,7 +43,7 @@ describe('state is committed after the flush it covers', () => {
           name: 'obs',
           sourceStream: 'obs',
           collection: 'obs',
-          mapper: createMapper('identity'),
+          mapper: identityMapper(),
           syncMode: 'incremental',
           destinationSyncMode: 'append_dedup',
           primaryKey: ['k'],

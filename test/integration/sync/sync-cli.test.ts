@@ -121,7 +121,7 @@ describe('proofline sync', () => {
       [{ source: { type: 'files', path: 'data', format: 'xml', stream: 'obs' } }, 'streams[0].source.format: must be one of "jsonl", "csv", "airbyte_jsonl"'],
       [{ source: { type: 'files', format: 'jsonl', stream: 'obs' } }, 'streams[0].source.path: is required'],
       [{ source: { type: 'ftp' } }, 'streams[0].source.type: must be one of'],
-      [{ mapping: 'nope' }, 'streams[0] (obs).mapping: must be one of'],
+      [{ mapping: 'nope' }, 'streams[0] (obs).mapping: must be "identity", a mapping file'],
       [{ batch_size: 0 }, 'streams.0.batch_size: must be >= 1'],
       [{ destination: { collection: 'obs' }, destination_sync_mode: 'append_dedup' }, 'streams[0].destination.primary_key: is required when destination_sync_mode is append_dedup'],
     ];

@@ -37,7 +37,7 @@ describe('mapping declarations in the config', () => {
     expect(messageOf({ fields: [{ field: 'temp', parse: 'number' }, { field: 'temp', parse: 'integer' }] })).toContain('streams[0] (sensors).mapping: fields.temp: mapped twice');
     expect(messageOf({ fields: { temp: { parse: 'number', colour: 'red' } } })).toContain('colour');
     expect(messageOf('missing.yaml')).toContain('streams[0] (sensors).mapping: cannot read mapping file missing.yaml');
-    expect(messageOf('no_such_builtin')).toContain('streams[0] (sensors).mapping: must be one of');
+    expect(messageOf('no_such_builtin')).toContain('streams[0] (sensors).mapping: must be "identity", a mapping file');
   });
 
   it('makes `proofline sync` exit 2 before touching the database', async () => {

@@ -2,11 +2,17 @@ import { join } from 'node:path';
 import { createLogger } from '../../../src/common/logger.js';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog, JsonObject, SyncMode } from '../../../src/protocol/messages.js';
 import type { ReadContext, SourceConnector } from '../../../src/sources/source.js';
+import { streamMapper, type StreamMapper } from '../../../src/transform/mapper.js';
 import { ROOT } from '../../helpers.js';
 
 /** Run a source's read to the end and sort what it emitted, as the sync engine would see it. */
 
 export const WEATHER_DIR = join(ROOT, 'examples/weather');
+
+/** The weather example's mapping declaration of a stream (examples/weather/mappings/STREAM.yaml). */
+export function exampleMapper(stream: string): StreamMapper {
+  return streamMapper(join('mappings', `${stream}.yaml`), WEATHER_DIR, stream);
+}
 
 export function readContext(baseDir = WEATHER_DIR): ReadContext {
   return { baseDir, logger: createLogger({ level: 'silent', pretty: false }) };

@@ -5,8 +5,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { wundergroundSource } from '../../../src/sources/wunderground/connector.js';
 import { fromFileName, dateInText } from '../../../src/sources/wunderground/file-context.js';
-import { createMapper } from '../../../src/transform/mapper.js';
-import { catalogFor, collect, readContext } from './collect.js';
+import { catalogFor, collect, exampleMapper, readContext } from './collect.js';
 
 const STATIONS = [
   { id: 'ILAMAD25', timezone: 'Europe/Paris', name: 'La Madeleine', latitude: 50.659, longitude: 3.07, elevation_m: 23 },
@@ -35,12 +34,13 @@ describe('wunderground source on the sample exports', () => {
 
   it('DST day: the mapped rows keep both 2:xx AM runs, all UTC instants distinct and increasing', async () => {
     const out = await collect(wundergroundSource.read({ ...config, pattern: 'ILAMAD25_2024-10-27.xlsx' }, await catalogFor(wundergroundSource, config, ['wunderground_hourly']), {}, readContext()));
-    const mapper = createMapper('wunderground_hourly');
-    const utc = out.records.wunderground_hourly!.map((r) => {
-      const o = mapper.map(r, ctx0);
+    const mapper = exampleMapper('wunderground_hourly');
+    const utc: number[] = [];
+    for (const r of out.records.wunderground_hourly!) {
+      const o = await mapper.map(r, ctx0);
       if (!o.ok) throw new Error(JSON.stringify(o.failures));
-      return (o.doc.dh_utc as Date).getTime();
-    });
+      utc.push((o.doc.dh_utc as Date).getTime());
+    }
     expect(utc).toHaveLength(300);
     expect(new Set(utc).size).toBe(300);
     for (let i = 1; i < utc.length; i++) expect(utc[i]! - utc[i - 1]!).toBe(5 * 60_000);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, parseNumber } from '../../../src/transform/numbers.js';
+import { cleanText } from '../../../src/common/text.js';
+import { parseNumber } from '../../../src/transform/numbers.js';
 
 const F = ['°F', 'F'];
 

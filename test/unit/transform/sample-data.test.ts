@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAjv } from '../../../src/common/ajv.js';
 import { sourceConnector } from '../../../src/sources/registry.js';
-import { createMapper } from '../../../src/transform/mapper.js';
-import { catalogFor, collect, readContext, WEATHER_DIR } from '../sources/collect.js';
+import { catalogFor, collect, exampleMapper, readContext, WEATHER_DIR } from '../sources/collect.js';
 
 /**
- * The sample data end to end through source → mapper → target schema (Ajv on the JSON
+ * The sample data end to end through source → the example's mapping declarations → target schema (Ajv on the JSON
  * view, as the pipeline validates): exactly the deliberately bad rows listed in
  * examples/weather/data/README.md are rejected, for the listed reason, and nothing else.
  */
@@ -39,12 +38,12 @@ async function run() {
     const src = sourceConnector(s.type);
     const out = await collect(src.read(s.config, await catalogFor(src, s.config, s.streams), {}, readContext()));
     for (const [stream, records] of Object.entries(out.records)) {
-      const mapper = createMapper(stream);
+      const mapper = exampleMapper(stream);
       const validate = stream.endsWith('_stations') ? validators.stations : validators.hourly;
       for (const data of records) {
         read += 1;
         const where = `${String(data._ab_source_file_url).replace('data/', '')}:${String(data._ab_source_file_row)}`;
-        const o = mapper.map(data, { runId: 'sample', stream, ingestedAt: new Date('2024-11-01T00:00:00Z') });
+        const o = await mapper.map(data, { runId: 'sample', stream, ingestedAt: new Date('2024-11-01T00:00:00Z') });
         if (!o.ok) {
           rejected.push(`${where} mapper ${o.failures.map((f) => `${f.rule} ${f.field}`).join(',')}`);
           continue;
