@@ -1,7 +1,7 @@
 /**
  * What `proofline init` guesses about one column from its sampled values: the JSON type the
- * source delivers, and the parse a CSV cell (always text) most likely needs. Guesses are
- * written as YAML comments for the user to confirm; nothing here is applied at sync time.
+ * source delivers, and the parse a CSV cell (always text) most likely needs. init writes
+ * the guesses as the stream's mapping (guessed-mapping.ts), with comments to confirm them.
  */
 
 export type ParseGuess =
@@ -18,6 +18,13 @@ const BOOLEAN = /^(true|false|yes|no|oui|non)$/i;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATE_DMY = /^(\d{2})\/(\d{2})\/(\d{4})[ T](\d{2}):(\d{2})(?::\d{2})?$/;
 
+/** The Luxon token reading a written UTC offset: "Z", "+01:00" or "+0100". */
+function offsetToken(offset: string | undefined): string {
+  if (!offset) return '';
+  if (offset === 'Z') return "'Z'";
+  return offset.includes(':') ? 'ZZ' : 'ZZZ';
+}
+
 function guessOne(v: string): ParseGuess {
   const t = v.trim();
   if (t === '') return { parse: 'empty' };
@@ -27,8 +34,9 @@ function guessOne(v: string): ParseGuess {
   if (BOOLEAN.test(t)) return { parse: 'boolean' };
   const d = DATETIME.exec(t);
   if (d) {
-    const sep = t.charAt(10) === 'T' ? "'T'" : ' ';
-    return { parse: 'datetime', offset: Boolean(d[7]), format: `yyyy-MM-dd${sep}HH:mm${d[6] ? ':ss' : ''}` };
+    // ISO 8601 proper (a T) is read as such; "2024-03-01 10:00:00+01:00" needs a Luxon format.
+    if (t.charAt(10) === 'T') return { parse: 'datetime', offset: Boolean(d[7]), format: 'iso' };
+    return { parse: 'datetime', offset: Boolean(d[7]), format: `yyyy-MM-dd HH:mm${d[6] ? ':ss' : ''}${offsetToken(d[7])}` };
   }
   if (DATE_DMY.test(t)) return { parse: 'datetime', offset: false, format: 'dd/MM/yyyy HH:mm' };
   return { parse: 'text' };
@@ -72,7 +80,7 @@ export function describeParse(p: ParseGuess): string {
     case 'number':
       return `number${p.decimal === ',' ? ' with a decimal comma' : ''}${p.unit ? `, unit "${p.unit}" in the cells` : ''}`;
     case 'datetime':
-      return p.offset ? 'date-time with a UTC offset' : `local date-time (${p.format}): needs a time zone`;
+      return p.offset ? 'date-time with a UTC offset' : `local date-time (${p.format})`;
     case 'empty':
       return 'always empty in the sample: type unknown';
     default:

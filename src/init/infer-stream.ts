@@ -1,13 +1,18 @@
 import { createCompoundSchema, type Schema } from 'genson-js';
+import { toJsonView } from '../model/schema.js';
 import type { JsonObject } from '../protocol/messages.js';
 import { jsonTypeOf, type ColumnType } from '../sync/schema-drift.js';
+import type { MappingDeclaration } from '../transform/declarative/spec.js';
+import { streamMapper } from '../transform/mapper.js';
 import { describeParse, guessTextColumn, type ParseGuess } from './column-guess.js';
+import { guessedMapping, storedType } from './guessed-mapping.js';
 import type { FileSample } from './sample-file.js';
 
 /**
  * From a file's sample to what a starter stream needs: the columns with their guessed
- * parse, a JSON Schema (structure inferred by genson-js, each column's type set to the one
- * most of its values have so that the odd value is rejected rather than allowed), the
+ * parse, the mapping that applies those parses, a JSON Schema of the documents that
+ * mapping stores (structure inferred by genson-js over the mapped sample, each column's
+ * type the one its parse stores, so the odd value is rejected rather than allowed), the
  * primary-key candidates unique in the sample, a cursor, and the expected columns for
  * drift. Everything uncertain is returned as a note for a YAML comment.
  */
@@ -28,6 +33,7 @@ export interface KeyCandidate {
 
 export interface InferredStream {
   columns: ColumnInfo[];
+  mapping: MappingDeclaration;
   schema: JsonObject;
   keys: KeyCandidate[];
   cursor?: string;
@@ -67,7 +73,8 @@ function columnsOf(records: JsonObject[]): ColumnInfo[] {
     }
     const allIntegers = values.every((v) => v === null || v === undefined || Number.isInteger(v));
     const colType: ColumnType = type === undefined ? 'any' : type === 'number' && allIntegers ? 'integer' : (type as ColumnType);
-    const parse: ParseGuess = type === 'number' ? (allIntegers ? { parse: 'integer' } : { parse: 'number', decimal: '.' }) : type === undefined ? { parse: 'empty' } : { parse: 'text' };
+    const parse: ParseGuess =
+      type === 'number' ? (allIntegers ? { parse: 'integer' } : { parse: 'number', decimal: '.' }) : type === 'boolean' ? { parse: 'boolean' } : type === undefined ? { parse: 'empty' } : { parse: 'text' };
     return { name, type: colType, parse, misfits, filled };
   });
 }
@@ -87,21 +94,38 @@ function keyCandidates(records: JsonObject[], columns: ColumnInfo[]): KeyCandida
     .slice(0, 3);
 }
 
-/** genson-js for the structure; the top-level types from each column's majority. */
-function schemaOf(records: JsonObject[], columns: ColumnInfo[], title: string): JsonObject {
-  const inferred: Schema = createCompoundSchema(records);
+/** The sample as the guessed mapping stores it (JSON view, lineage left out); records it rejects are left out. */
+async function mappedSample(records: JsonObject[], mapping: MappingDeclaration, stream: string): Promise<JsonObject[]> {
+  const mapper = streamMapper(mapping as unknown as Record<string, unknown>, process.cwd(), stream);
+  const ctx = { runId: 'init', stream, ingestedAt: new Date() };
+  const docs: JsonObject[] = [];
+  for (const r of records) {
+    const o = await mapper.map(r, ctx);
+    if (!o.ok) continue;
+    const { _proofline: _lineage, ...doc } = o.doc;
+    docs.push(toJsonView(doc) as JsonObject);
+  }
+  return docs;
+}
+
+/** genson-js for the structure; each column's type from what its parse stores, null allowed where the sample had none. */
+function schemaOf(docs: JsonObject[], columns: ColumnInfo[], title: string): JsonObject {
+  const inferred: Schema = createCompoundSchema(docs);
   const properties: Record<string, unknown> = {};
   for (const c of columns) {
     const fromGenson = inferred.properties?.[c.name] ?? {};
-    const type = c.type === 'any' ? undefined : c.type;
+    const stored = storedType(c);
     const { anyOf: _anyOf, type: _t, ...rest } = fromGenson as Schema & Record<string, unknown>;
-    properties[c.name] = type ? { ...rest, type: c.filled < records.length ? [type, 'null'] : type } : {};
+    const nullable = docs.some((d) => d[c.name] === null || d[c.name] === undefined);
+    properties[c.name] = stored.type ? { ...rest, ...stored, type: nullable ? [stored.type, 'null'] : stored.type } : {};
   }
-  return { $schema: 'http://json-schema.org/draft-07/schema#', title, type: 'object', ...(inferred.required?.length ? { required: inferred.required } : {}), properties } as JsonObject;
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title, type: 'object', required: columns.map((c) => c.name), properties } as JsonObject;
 }
 
-export function inferStream(sample: FileSample, title: string): InferredStream {
+/** `zone`: where local date-times in the file were written (IANA name). */
+export async function inferStream(sample: FileSample, title: string, zone: string): Promise<InferredStream> {
   const columns = columnsOf(sample.records);
+  const mapping = guessedMapping(columns, zone);
   const keys = keyCandidates(sample.records, columns);
   const notes: string[] = [];
   if (sample.unparseable) notes.push(`${sample.unparseable} line(s) of the sample could not be parsed: a sync rejects them with their line number`);
@@ -113,5 +137,6 @@ export function inferStream(sample: FileSample, title: string): InferredStream {
   else if (keys[0]!.repeats) notes.push(`check: ${keys[0]!.fields.join(' + ')} repeats ${keys[0]!.repeats} time(s) in the sample: a sync keeps one record per key (the newest by cursor, else the one read last) and counts the others as duplicate`);
   const key = keys[0]?.fields ?? [];
   const cursor = columns.find((c) => !key.includes(c.name) && c.parse.parse === 'datetime' && c.parse.offset)?.name;
-  return { columns, schema: schemaOf(sample.records, columns, title), keys, ...(cursor ? { cursor } : {}), notes };
+  const schema = schemaOf(await mappedSample(sample.records, mapping, title), columns, title);
+  return { columns, mapping, schema, keys, ...(cursor ? { cursor } : {}), notes };
 }

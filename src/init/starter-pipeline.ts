@@ -17,6 +17,8 @@ export interface StarterStream {
   inferred: InferredStream;
   /** Schema file path, relative to the pipeline file. */
   schemaFile: string;
+  /** The zone local date-times are read in, and whether the user gave it (else: this machine's). */
+  zone: { name: string; given: boolean };
 }
 
 const j = (v: unknown): string => JSON.stringify(v);
@@ -45,12 +47,16 @@ function streamYaml(s: StarterStream, outDir: string): string {
   ];
   if (sample.format === 'xlsx') lines.push(`      # check: the files source reads CSV/JSONL: export the first sheet of ${basename(sample.file)} as CSV next to it.`);
   if (sample.delimiter && sample.delimiter !== ',') lines.push(`      csv: { delimiter: ${j(sample.delimiter)} }`);
-  lines.push(`    mapping: identity`);
-  lines.push(`    # ${sample.records.length} record(s) sampled. Columns and the parse each seems to need:`);
-  for (const c of inferred.columns) lines.push(`    #   ${c.name}: ${describeParse(c.parse)}${c.type !== 'any' ? ` (source type ${c.type})` : ''}`);
-  if (sample.format === 'csv' || sample.format === 'xlsx') {
-    lines.push(`    # check: CSV cells are stored as text with mapping identity; declare the parses above in a`);
-    lines.push(`    #   typed mapping (docs/mapping.md) to store numbers and dates.`);
+  lines.push(`    mapping:                              # guessed from ${sample.records.length} sampled record(s); docs/mapping.md`);
+  lines.push(`      fields:`);
+  for (const c of inferred.columns) {
+    const decl = inferred.mapping.fields[c.name as keyof typeof inferred.mapping.fields];
+    lines.push(`        ${j(c.name)}: ${j(decl)}   # ${describeParse(c.parse)}${c.type !== 'any' ? ` (source type ${c.type})` : ''}`);
+  }
+  const local = inferred.columns.filter((c) => c.parse.parse === 'datetime' && !c.parse.offset).map((c) => c.name);
+  if (local.length) {
+    const why = s.zone.given ? 'as --timezone said' : "this machine's zone; init --timezone chooses another";
+    lines.push(`    # check: ${local.join(', ')}: local times read in ${s.zone.name} (${why}), with its DST rules: the repeated autumn hour in file order, the missing spring hour rejected`);
   }
   for (const n of inferred.notes) lines.push(`    # ${n}`);
   lines.push(`    destination:`, `      collection: ${j(s.name)}`, `      schema: ${j(s.schemaFile)}`);
