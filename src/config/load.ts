@@ -54,13 +54,24 @@ const ajv = createAjv({ useDefaults: true, allErrors: true, verbose: true });
 const validate = ajv.compile(pipelineSchema);
 
 /** Validate an already-parsed config object (env overrides applied by the caller). */
+/**
+ * A comma-separated list of URIs. A URI may itself hold commas (several hosts:
+ * `mongodb://a:27017,b:27017/`), so a new URI starts only where a scheme does.
+ */
+export function splitUriList(list: string): string[] {
+  return list
+    .split(/,(?=\s*mongodb(?:\+srv)?:\/\/)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): PipelineConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must be a YAML mapping`);
   const doc = structuredClone(raw) as Record<string, unknown>;
   const mongo = (doc.mongodb ?? {}) as Record<string, unknown>;
   if (env.MONGODB_URI) mongo.uri = env.MONGODB_URI;
   if (env.PROOFLINE_POSTGRES_URL) mongo.postgres_url = env.PROOFLINE_POSTGRES_URL;
-  if (env.MONGODB_REPLICA_URIS !== undefined) mongo.replicas = env.MONGODB_REPLICA_URIS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (env.MONGODB_REPLICA_URIS !== undefined) mongo.replicas = splitUriList(env.MONGODB_REPLICA_URIS);
   if (doc.mongodb !== undefined || env.MONGODB_URI) doc.mongodb = mongo;
   // Before anything can quote them: a malformed URI must not leak through a schema error or a driver message.
   for (const uri of [mongo.uri, mongo.postgres_url, ...(Array.isArray(mongo.replicas) ? mongo.replicas : [])]) if (typeof uri === 'string') rememberSecrets(uri);

@@ -33,6 +33,12 @@ describe('pipeline config', () => {
     expect(errorOf({ ...base, mongodb: { ...base.mongodb, timeout_ms: 'soon' } }).message).toContain('mongodb.timeout_ms: must be integer');
   });
 
+  it('splits MONGODB_REPLICA_URIS at each URI, not inside a multi-host URI', () => {
+    const list = 'mongodb://u:p@a:27017,b:27017/?replicaSet=rs0&readPreference=secondary, mongodb+srv://c.example.net/,mongodb://d:1/';
+    const c = parseConfig(base, 'pipeline.yaml', { MONGODB_REPLICA_URIS: list });
+    expect(c.mongodb.replicas).toEqual(['mongodb://u:p@a:27017,b:27017/?replicaSet=rs0&readPreference=secondary', 'mongodb+srv://c.example.net/', 'mongodb://d:1/']);
+  });
+
   it('lets MONGODB_URI and MONGODB_REPLICA_URIS override the file', () => {
     const c = parseConfig(base, 'pipeline.yaml', { MONGODB_URI: 'mongodb://other:27017/', MONGODB_REPLICA_URIS: 'mongodb://r1:1/, mongodb://r2:2/' });
     expect(c.mongodb.uri).toBe('mongodb://other:27017/');
