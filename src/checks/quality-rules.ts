@@ -1,5 +1,5 @@
 import type { CrossFieldRule, NullRateRule, QualityRule, RangeRule, VolumeRule } from '../config/checks.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../common/duration.js';
 import { judgeBaseline, type BaselineVerdict } from './baseline.js';
 
 /**

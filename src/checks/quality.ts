@@ -5,7 +5,7 @@ import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
 import type { CheckContext } from './availability.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../common/duration.js';
 import { crossField, nullRate, range, ruleName, toEpochMs, volume, type StreamEvaluator, type StreamOutcome } from './quality-rules.js';
 
 /**

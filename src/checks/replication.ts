@@ -8,7 +8,7 @@ import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type 
 import { askOverNetwork, resolveTopology } from './topology-probe.js';
 import type { CheckContext } from './availability.js';
 import { elapsedMs, summarize } from './stats.js';
-import { formatMs, parseDuration } from './duration.js';
+import { formatMs, parseDuration } from '../common/duration.js';
 import { serverLag } from './replication-server-lag.js';
 import { fingerprint } from './replication-divergence.js';
 import type { StalenessWatch } from './replication-staleness.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { isValidZone } from '../transform/local-time.js';
+import { isValidZone } from '../common/time.js';
 import { inferStream } from '../init/infer-stream.js';
 import { sampleFile } from '../init/sample-file.js';
 import { schemaJson, starterPipelineYaml, streamNameOf, type StarterStream } from '../init/starter-pipeline.js';

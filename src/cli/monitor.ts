@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { logger } from '../common/logger.js';
 import { startMonitor } from '../monitor/service.js';
+import { checkStreams } from '../sync/check-streams.js';
 
 /** `proofline monitor --config F [--port N] [--host H]`: run checks and syncs on schedule, serve metrics and the dashboard. */
 
@@ -20,6 +21,7 @@ export function registerMonitorCommand(program: Command): void {
     .option('--host <host>', 'address to bind (default: monitor.host, 127.0.0.1)')
     .action(async (opts: { config: string; port?: string; host?: string }) => {
       const config = loadConfig(opts.config);
+      checkStreams(config); // its scheduled syncs would otherwise find a bad stream hours later
       const handle = await startMonitor(config, { ...(opts.port !== undefined ? { port: parsePort(opts.port) } : {}), ...(opts.host ? { host: opts.host } : {}) });
       process.stdout.write(`proofline monitor: ${handle.url}/ (metrics: ${handle.url}/metrics)\n`);
       await new Promise<void>((resolve) => {

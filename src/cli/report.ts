@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { parseDuration } from '../checks/duration.js';
+import { parseDuration } from '../common/duration.js';
 import { logger, quietOnTerminal } from '../common/logger.js';
 import { UsageError } from '../errors.js';
 import { buildEvidence, DEFAULT_HISTORY_MAX_AGE_MS } from '../report/evidence.js';

@@ -1,4 +1,4 @@
-import { parseDuration, parsePositiveDuration } from '../checks/duration.js';
+import { parseDuration, parsePositiveDuration } from '../common/duration.js';
 
 /**
  * `lease:` — one writer per pipeline stream (store/lease.ts). `ttl`: how long a lease

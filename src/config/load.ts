@@ -79,7 +79,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
     const lines = describeSchemaErrors(validate.errors).map(redactText);
     throw new ConfigError(`invalid config ${file}:\n  ${lines.join('\n  ')}`);
   }
-  validateStreams((doc.streams ?? []) as StreamConfig[], file, dirname(resolve(file)));
+  validateStreams((doc.streams ?? []) as StreamConfig[], file);
   return { ...(doc as unknown as Omit<PipelineConfig, 'baseDir' | 'file'>), baseDir: dirname(resolve(file)), file };
 }
 

@@ -1,7 +1,8 @@
 import { createCompoundSchema, type Schema } from 'genson-js';
 import { toJsonView } from '../model/schema.js';
 import type { JsonObject } from '../protocol/messages.js';
-import { jsonTypeOf, type ColumnType } from '../sync/schema-drift.js';
+import type { ColumnType } from '../config/streams.js';
+import { jsonTypeOf } from '../sync/schema-drift.js';
 import type { MappingDeclaration } from '../transform/declarative/spec.js';
 import { streamMapper } from '../transform/mapper.js';
 import { describeParse, guessTextColumn, type ParseGuess } from './column-guess.js';

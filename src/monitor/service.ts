@@ -4,7 +4,7 @@ import type { MongoClient, Document } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { StalenessWatch } from '../checks/replication-staleness.js';
 import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from '../checks/result.js';
-import { parsePositiveDuration } from '../checks/duration.js';
+import { parsePositiveDuration } from '../common/duration.js';
 import { connect } from '../store/connection.js';
 import { capabilitiesOf, UNSUPPORTED_BY_SERVER, type Capabilities } from '../store/capabilities.js';
 import { logger } from '../common/logger.js';

@@ -7,7 +7,7 @@ import { redactText } from '../common/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { MonitorMetrics } from './metrics.js';
 import type { HistoryStore } from './history.js';
-import type { StreamCounts } from '../sync/stream-target.js';
+import type { StreamCounts } from '../store/stream-counts.js';
 
 /**
  * Scheduled syncs. croner parses the cron patterns and fires the ticks; this module

@@ -1,5 +1,5 @@
 import type { Measurement, Threshold } from '../checks/result.js';
-import { formatMs } from '../checks/duration.js';
+import { formatMs } from '../common/duration.js';
 
 /**
  * Every number the report prints goes through here, so a value and its threshold read in

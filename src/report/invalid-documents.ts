@@ -1,5 +1,5 @@
 import type { CheckResult } from '../checks/result.js';
-import type { QuarantineReport, QuarantineSample } from './quarantine.js';
+import { SAMPLES_PER_RULE, type QuarantineReport, type QuarantineSample } from './quarantine.js';
 import { esc } from './escape.js';
 
 /**
@@ -9,7 +9,6 @@ import { esc } from './escape.js';
  * its quarantine id so it can be found there.
  */
 
-export const SAMPLES_PER_RULE = 5;
 
 interface Location {
   file?: string;

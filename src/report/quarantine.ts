@@ -1,6 +1,8 @@
 import type { Db, Document } from 'mongodb';
 import { rejectsCollection, type RecordLocation } from '../store/rejects.js';
-import { SAMPLES_PER_RULE } from './invalid-documents.js';
+
+/** Invalid documents and quarantined records shown per rule and field, in the report and its JSON twin. */
+export const SAMPLES_PER_RULE = 5;
 
 /**
  * Evidence collection (reads the database; rendering is elsewhere): the newest records the

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
 import { redactText } from '../common/redact.js';
-import type { StreamCounts } from '../sync/stream-target.js';
+import type { StreamCounts } from './stream-counts.js';
 
 /**
  * `_proofline_runs`: one document per sync run (shape in docs/sync.md). Inserted with

@@ -7,7 +7,8 @@ import type { DbRetry } from '../store/db-retry.js';
 import { abortOverwrite, beginOverwrite, commitOverwrite } from '../store/overwrite.js';
 import type { DriftReport } from './schema-drift.js';
 import { StreamSink } from './stream-sink.js';
-import type { StreamCounts, StreamTarget } from './stream-target.js';
+import type { StreamCounts } from '../store/stream-counts.js';
+import type { StreamTarget } from './stream-target.js';
 
 /**
  * The engine core: consumes Airbyte messages for a set of configured streams and does

@@ -20,10 +20,11 @@ import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
 import { rejectRateVerdict } from './reject-rate.js';
 import { describeDrift, type DriftReport } from './schema-drift.js';
-import { emptyCounts } from './stream-target.js';
+import { emptyCounts } from '../store/stream-counts.js';
 import { stateHash } from './stream-sink.js';
 import { targetOf } from './targets.js';
 import { serverMessage } from '../common/server-message.js';
+import { checkStreams } from './check-streams.js';
 
 /**
  * `runSync`: the sources of the config wired into the engine core, one stream after the
@@ -269,6 +270,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
 }
 
 export async function runSync(config: PipelineConfig, options: RunSyncOptions = {}): Promise<SyncReport> {
+  checkStreams(config);
   const log = (options.logger ?? rootLogger()).child({ pipeline: config.name });
   const streams = selectStreams(config, options.streams);
   const startedAt = new Date();

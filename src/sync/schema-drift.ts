@@ -1,5 +1,6 @@
 import type { JsonObject } from '../protocol/messages.js';
 import { stripBookkeeping } from '../transform/lineage.js';
+import type { ColumnType, DriftPolicy } from '../config/streams.js';
 
 /**
  * Schema drift: what a source delivered compared with the columns the stream expects
@@ -13,12 +14,8 @@ import { stripBookkeeping } from '../transform/lineage.js';
  * `quarantine` (reject the drifting records, rule `drift`).
  */
 
-export const DRIFT_POLICIES = Object.freeze(['warn', 'fail', 'quarantine'] as const);
-export type DriftPolicy = (typeof DRIFT_POLICIES)[number];
 export const DRIFT_KINDS = Object.freeze(['new', 'missing', 'type_changed'] as const);
 export type DriftKind = (typeof DRIFT_KINDS)[number];
-export const COLUMN_TYPES = Object.freeze(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any'] as const);
-export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export interface DriftFinding {
   field: string;

@@ -14,7 +14,8 @@ import { locationOf, writeRejects, type Failure, type Reject } from '../store/re
 import type { MapOutcome } from '../transform/mapper.js';
 import { InRunDuplicates } from './in-run-duplicates.js';
 import { describeFinding, DriftTracker, sourceFields } from './schema-drift.js';
-import { emptyCounts, type StreamCounts, type StreamTarget } from './stream-target.js';
+import { emptyCounts, type StreamCounts } from '../store/stream-counts.js';
+import type { StreamTarget } from './stream-target.js';
 
 /**
  * One stream of one run: guard → map → validate → batch → write. Every record read ends

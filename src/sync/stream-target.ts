@@ -1,7 +1,7 @@
 import type { DocValidator } from '../model/schema.js';
 import type { JsonSchema } from '../model/schema.js';
 import type { StreamMapper } from '../transform/mapper.js';
-import type { ColumnType, DriftPolicy } from './schema-drift.js';
+import type { ColumnType, DriftPolicy } from '../config/streams.js';
 
 /** One configured stream as the engine sees it (built from the config, or from a destination catalog). */
 export interface StreamTarget {
@@ -23,16 +23,3 @@ export interface StreamTarget {
   drift?: { expected: Readonly<Record<string, ColumnType>>; policy: DriftPolicy };
 }
 
-export interface StreamCounts {
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  /** Records of this run whose primary key another record of the same run won (see sync/in-run-duplicates.ts). */
-  duplicate: number;
-  rejected: number;
-  /** Rejected records counted by failure rule (a record failing two rules counts once in each). */
-  rejectedByKind: Record<string, number>;
-}
-
-export const emptyCounts = (): StreamCounts => ({ read: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, rejected: 0, rejectedByKind: {} });

@@ -3,7 +3,7 @@ import type { StreamConfig } from '../config/streams.js';
 import { compileValidator, loadSchema } from '../model/schema.js';
 import { isMappingFile, loadMapping } from '../transform/declarative/load.js';
 import { streamMapper } from '../transform/mapper.js';
-import type { ColumnType } from './schema-drift.js';
+import type { ColumnType } from '../config/streams.js';
 import type { StreamTarget } from './stream-target.js';
 
 /**

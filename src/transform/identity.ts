@@ -1,6 +1,6 @@
 import type { JsonObject } from '../protocol/messages.js';
 import { lineage, sourceError, stripBookkeeping } from './lineage.js';
-import type { Mapper } from './mapper.js';
+import type { Mapper } from './types.js';
 
 /**
  * For streams without a target mapping (files, Airbyte connectors): the record as is,

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../protocol/messages.js';
-import type { FieldFailure, MapContext } from './mapper.js';
+import type { FieldFailure, MapContext } from './types.js';
 
 /** Lineage and generic parse-error handling shared by every mapper. */
 

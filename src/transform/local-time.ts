@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
+import { isValidZone } from '../common/time.js';
 
 /**
  * Local wall-clock time → UTC through an IANA zone, with explicit DST rules:
@@ -59,18 +60,6 @@ export function utcCandidates(date: string, clock: ClockTime, zone: string): num
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
-const zoneValidity = new Map<string, boolean>();
-
-/** Whether `zone` is an IANA zone; remembered, since Luxon asks Intl afresh on every call (a third of a mapping's time). */
-export function isValidZone(zone: string): boolean {
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
-    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
-  }
-  return valid;
-}
-
 /**
  * Resolves the local times of ONE file (one station, one day) in file order. Create one
  * per file: it remembers whether the local time has already gone backwards (the autumn
@@ -97,15 +86,4 @@ export class LocalTimeResolver {
     const t = candidates.length > 1 && this.wentBack ? candidates[candidates.length - 1]! : candidates[0]!;
     return { ok: true, utc: new Date(t) };
   }
-}
-
-/** "2024-10-05 00:00:00" or ISO 8601, read as UTC; undefined when unparseable. */
-export function parseUtcTimestamp(raw: unknown): Date | undefined {
-  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : raw;
-  if (typeof raw !== 'string') return undefined;
-  const text = raw.trim();
-  let dt = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone: 'utc' });
-  if (!dt.isValid) dt = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm', { zone: 'utc' });
-  if (!dt.isValid) dt = DateTime.fromISO(text, { zone: 'utc' });
-  return dt.isValid ? dt.toJSDate() : undefined;
 }

@@ -1,7 +1,7 @@
 import { redactUri } from '../../common/redact.js';
 import { ErrorCode, ProoflineError, errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
-import { parseUtcTimestamp } from '../../transform/local-time.js';
+import { parseUtcTimestamp } from '../../common/time.js';
 import { defineSource, fileStream } from '../connector-kit.js';
 import { alreadyRead, fileMarks, listFiles, markRead, readText, type SourceFile } from '../file-list.js';
 import type { S3Options } from '../s3-location.js';

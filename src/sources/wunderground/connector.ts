@@ -1,6 +1,6 @@
 import { ConfigError, errorMessage } from '../../errors.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonObject } from '../../protocol/messages.js';
-import { isValidZone } from '../../transform/local-time.js';
+import { isValidZone } from '../../common/time.js';
 import { defineSource, fileStream, requireFiles } from '../connector-kit.js';
 import { alreadyRead, fileMarks, markRead, type SourceFile } from '../file-list.js';
 import { rejectData, parseErrorData, resumeState, selectedStream, type ReadContext, type SourceConnector } from '../source.js';

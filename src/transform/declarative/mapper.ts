@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../protocol/messages.js';
 import { lineage, sourceError, stripBookkeeping } from '../lineage.js';
-import type { FieldFailure, MapContext, MapOutcome, StreamMapper } from '../mapper.js';
+import type { FieldFailure, MapContext, MapOutcome, StreamMapper } from '../types.js';
 import { cleanText } from '../../common/text.js';
 import { round } from '../numbers.js';
 import { looseIndex } from './columns.js';

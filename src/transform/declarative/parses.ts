@@ -1,5 +1,6 @@
 import { DateTime, Info, type Zone } from 'luxon';
-import { isValidZone, LocalTimeResolver } from '../local-time.js';
+import { isValidZone } from '../../common/time.js';
+import { LocalTimeResolver } from '../local-time.js';
 import { cleanText } from '../../common/text.js';
 import { numberParser } from '../numbers.js';
 import type { FieldDeclaration, ParseName } from './spec.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { percentile, summarize } from '../../../src/checks/stats.js';
-import { formatMs, parseDuration } from '../../../src/checks/duration.js';
+import { formatMs, parseDuration } from '../../../src/common/duration.js';
 
 describe('percentiles', () => {
   it('uses nearest rank, so every percentile is an observed sample', () => {

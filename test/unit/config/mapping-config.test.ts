@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
+import { checkStreams } from '../../../src/sync/check-streams.js';
 import { ConfigError, isUsageOrConfigError } from '../../../src/errors.js';
 import { runCli } from '../../helpers.js';
 
@@ -13,7 +14,7 @@ const stream = (mapping: unknown) => ({ name: 'sensors', source: { type: 'files'
 
 function messageOf(mapping: unknown, file = 'pipeline.yaml'): string {
   try {
-    parseConfig({ ...base, streams: [stream(mapping)] }, file, {});
+    checkStreams(parseConfig({ ...base, streams: [stream(mapping)] }, file, {}));
   } catch (e) {
     expect(isUsageOrConfigError(e)).toBe(true);
     if (e instanceof ConfigError) return e.message;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
+import { checkStreams } from '../../../src/sync/check-streams.js';
 import { ConfigError } from '../../../src/errors.js';
 
 /** The `streams:` section: defaults, and exit-2 messages that name the key and what was expected. */
@@ -9,7 +10,7 @@ const stream = { name: 'obs', source: { type: 'files', path: 'data', format: 'js
 
 function messageOf(streams: unknown[]): string {
   try {
-    parseConfig({ ...base, streams }, 'pipeline.yaml', {});
+    checkStreams(parseConfig({ ...base, streams }, 'pipeline.yaml', {}));
   } catch (e) {
     if (e instanceof ConfigError) return e.message;
     throw e;

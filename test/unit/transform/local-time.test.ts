@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LocalTimeResolver, parseClockTime, parseUtcTimestamp, utcCandidates } from '../../../src/transform/local-time.js';
+import { parseUtcTimestamp } from '../../../src/common/time.js';
+import { LocalTimeResolver, parseClockTime, utcCandidates } from '../../../src/transform/local-time.js';
 
 describe('parseClockTime', () => {
   it.each([
