@@ -29,6 +29,8 @@ export interface DestinationStreamConfig {
 export interface DestinationConfig {
   uri: string;
   database: string;
+  /** The pipeline name each run is recorded under in `_proofline_runs` (default: airbyte-destination). */
+  pipeline?: string;
   tls?: { enabled?: boolean; ca_file?: string; cert_key_file?: string; allow_invalid_hostnames?: boolean };
   /** Extra driver options, e.g. {retryWrites: false, replicaSet: "rs0"} for DocumentDB. */
   options: JsonObject;
@@ -58,6 +60,7 @@ export const destinationConfigSchema = {
       order: 0,
     },
     database: { type: 'string', title: 'Database', minLength: 1, pattern: '^[^/\\\\. "$]+$', order: 1 },
+    pipeline: { type: 'string', title: 'Pipeline name', minLength: 1, description: 'The name runs are recorded under in _proofline_runs, which the dashboard and the report list (default: airbyte-destination).', order: 1 },
     tls: {
       type: 'object',
       title: 'TLS',

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from '../common/logger.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { compileValidator, loadSchema } from '../model/schema.js';
 import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream } from '../protocol/messages.js';
 import { capabilitiesOf, renameDropTargetOf } from '../store/capabilities.js';
 import { connect } from '../store/connection.js';
 import { locationOf, writeRejects, type Reject } from '../store/rejects.js';
+import { markAbandonedRuns, recordRunEnd, recordRunStart, type RunStreamDoc } from '../store/run-store.js';
 import { SyncCore } from '../sync/core.js';
 import { newRunId } from '../sync/run-sync.js';
 import type { StreamCounts } from '../store/stream-counts.js';
@@ -157,8 +158,12 @@ export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, opt
     await options.emit({ type: 'STATE', state });
   };
   const anyOverwrite = targets.some((t) => t.destinationSyncMode === 'overwrite');
+  const startedAt = new Date();
+  const pipeline = config.pipeline ?? 'airbyte-destination';
 
   try {
+    await markAbandonedRuns(db, pipeline, startedAt);
+    await recordRunStart(db, { runId, pipeline, startedAt, streams: targets.map((t) => t.name), origin: 'destination' });
     const core = new SyncCore(targets, {
       db,
       runId,
@@ -183,6 +188,8 @@ export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, opt
     };
     const names = new Set(targets.map((t) => t.sourceStream));
     const typed = new Set(targets.filter((t) => !t.schema).map((t) => t.sourceStream));
+    const runStreams = (status: string): RunStreamDoc[] =>
+      core.counts().map(({ target, counts }) => ({ stream: target.name, collection: target.collection, status, durationMs: Date.now() - startedAt.getTime(), ...counts }));
     try {
       await core.start();
       await core.consume(known(messages, names, quarantine, typed));
@@ -190,9 +197,14 @@ export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, opt
       await flushUnknown();
       for (const m of deferred) if (m.type === 'STATE') await emit(m.state);
     } catch (e) {
-      await core.abort().catch(() => undefined);
+      // Best effort on the way out: the write's own error is what the platform must see.
+      await core.abort().catch((abortError: unknown) => logger.warn({ error: errorMessage(abortError) }, 'could not abort the write cleanly'));
+      await recordRunEnd(db, runId, { status: 'failed', finishedAt: new Date(), streams: runStreams('failed'), error: errorMessage(e) }).catch((recordError: unknown) =>
+        logger.warn({ error: errorMessage(recordError) }, `could not record run ${runId} as failed: it stays "running" until the next run marks it abandoned`),
+      );
       throw e;
     }
+    await recordRunEnd(db, runId, { status: 'succeeded', finishedAt: new Date(), streams: runStreams('succeeded') });
     const streams: WriteResult['streams'] = {};
     for (const { target, counts } of core.counts()) {
       streams[target.name] = { ...counts, collection: target.collection, mode: target.destinationSyncMode };

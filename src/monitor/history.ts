@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { logger } from '../common/logger.js';
 import { redactText } from '../common/redact.js';
 import type { CheckDigest } from './digest.js';
+import { RUNS_COLLECTION } from '../store/run-store.js';
 
 /**
  * Check history kept in the pipeline's database, so a restarted monitor still charts
@@ -11,7 +12,6 @@ import type { CheckDigest } from './digest.js';
  * entries itself after each write, which any MongoDB-compatible server can do.
  */
 
-export const RUNS_COLLECTION = '_proofline_runs';
 
 export interface HistoryEntry extends CheckDigest {
   kind: 'check';

@@ -46,7 +46,7 @@ async function runsSection(bundle: EvidenceBundle): Promise<ReportSection> {
   const rows = runs.flatMap((run) =>
     (run.streams.length ? run.streams : [null]).map(
       (s, i) =>
-        `<tr>${i === 0 ? `<td rowspan="${Math.max(1, run.streams.length)}"><code>${esc(run.runId)}</code><br><span class="badge ${run.status === 'succeeded' || run.status === 'success' || run.status === 'completed' ? 'pass' : run.status === 'failed' ? 'fail' : 'warn'}">${esc(run.status)}</span><br><span class="muted">${esc(run.startedAt)}</span></td>` : ''}${
+        `<tr>${i === 0 ? `<td rowspan="${Math.max(1, run.streams.length)}"><code>${esc(run.runId)}</code><br><span class="badge ${run.status === 'succeeded' ? 'pass' : run.status === 'failed' ? 'fail' : 'warn'}">${esc(run.status)}</span><br><span class="muted">${esc(run.startedAt)}</span><br><span class="muted">by ${run.origin === 'destination' ? 'the Airbyte destination' : 'proofline sync'}</span></td>` : ''}${
           s
             ? `${cell(s.stream)}${cell(s.read)}${cell(s.inserted)}${cell(s.updated)}${cell(s.unchanged)}${cell(s.duplicate)}${cell(s.rejected)}<td class="${s.balanced === false ? 'fail' : s.balanced ? 'pass' : 'muted'}">${s.balanced === null ? 'n/a' : yes(s.balanced)}</td>${cell(Object.entries(s.reasons).map(([k, n]) => `${k}: ${n}`).join(', ') || '—')}`
             : '<td colspan="9" class="muted">no stream recorded</td>'

@@ -1,15 +1,14 @@
-import type { Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import { redactText } from '../common/redact.js';
 import { withoutInternals } from '../common/server-message.js';
+import { runsCollection, type RunDoc, type RunOrigin, type RunStreamDoc } from '../store/run-store.js';
 
 /**
- * The latest sync runs, as the sync engine recorded them in `_proofline_runs`. Read
- * tolerantly (a field the engine renames shows up as missing, not as a crash), with
- * every string redacted, and with the accounting identity checked per stream:
+ * The latest runs, as store/run-store.ts records them in `_proofline_runs` (its one
+ * writer: `proofline sync`, the monitor's schedule and the Airbyte destination), with
+ * every string redacted and the accounting identity checked per stream:
  * read = inserted + updated + unchanged + duplicate + rejected.
  */
-
-export const RUNS_COLLECTION = '_proofline_runs';
 
 export interface RunStreamSummary {
   stream: string;
@@ -17,7 +16,6 @@ export interface RunStreamSummary {
   inserted: number | null;
   updated: number | null;
   unchanged: number | null;
-  /** Absent in runs recorded before duplicates were counted: 0 then. */
   duplicate: number | null;
   rejected: number | null;
   /** Rejection reasons counted by kind, when the run recorded them. */
@@ -31,6 +29,7 @@ export interface RunStreamSummary {
 
 export interface RunSummary {
   runId: string;
+  origin: RunOrigin;
   status: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -38,54 +37,29 @@ export interface RunSummary {
   errors: string[];
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 // Runs recorded before server messages were trimmed may still quote a struct dump: trim on display.
-const str = (v: unknown): string | null => (typeof v === 'string' ? withoutInternals(redactText(v)) : v instanceof Date ? v.toISOString() : null);
+const text = (v: string | undefined): string | null => (v === undefined ? null : withoutInternals(redactText(v)));
 
-function reasonsOf(v: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (Array.isArray(v)) {
-    for (const r of v as Document[]) if (r && typeof r === 'object' && typeof (r.kind ?? r.reason) === 'string') out[String(r.kind ?? r.reason)] = num(r.count) ?? 1;
-  } else if (v && typeof v === 'object') {
-    for (const [k, n] of Object.entries(v as Record<string, unknown>)) if (num(n) !== null) out[k] = n as number;
-  }
-  return out;
-}
-
-function driftOf(v: unknown): RunStreamSummary['drift'] | undefined {
-  if (!v || typeof v !== 'object' || !Array.isArray((v as Document).fields)) return undefined;
-  const fields = ((v as Document).fields as Document[])
-    .filter((f) => f && typeof f.field === 'string' && typeof f.kind === 'string')
-    .map((f) => ({ field: redactText(String(f.field)), kind: String(f.kind), records: num(f.records) }));
-  return { policy: String((v as Document).policy ?? 'warn'), fields };
-}
-
-function streamOf(name: string, s: Document): RunStreamSummary {
-  const c = (s.counts && typeof s.counts === 'object' ? s.counts : s) as Document;
-  const counts = { read: num(c.read), inserted: num(c.inserted), updated: num(c.updated), unchanged: num(c.unchanged), duplicate: num(c.duplicate) ?? 0, rejected: num(c.rejected) };
+function streamOf(s: RunStreamDoc): RunStreamSummary {
+  // A stream the run never got to (a crash) has no counts yet: counters stay null, not 0.
+  const n = (v: number | undefined): number | null => (typeof v === 'number' ? v : null);
+  const counts = { read: n(s.read), inserted: n(s.inserted), updated: n(s.updated), unchanged: n(s.unchanged), duplicate: n(s.duplicate), rejected: n(s.rejected) };
   const parts = [counts.inserted, counts.updated, counts.unchanged, counts.duplicate, counts.rejected];
   const balanced = counts.read === null || parts.some((p) => p === null) ? null : counts.read === parts.reduce<number>((a, b) => a + (b ?? 0), 0);
-  const error = str(s.error ?? s.message);
-  const drift = driftOf(s.drift);
-  return { stream: name, ...counts, reasons: reasonsOf(s.rejectionReasons ?? s.reasons ?? c.rejection_reasons ?? c.reasons), balanced, ...(error ? { error } : {}), ...(drift ? { drift } : {}) };
+  const error = text(s.error);
+  const drift = s.drift ? { policy: s.drift.policy, fields: s.drift.fields.map((f) => ({ field: redactText(f.field), kind: f.kind, records: f.records })) } : undefined;
+  return { stream: s.stream, ...counts, reasons: { ...s.rejectedByKind }, balanced, ...(error ? { error } : {}), ...(drift ? { drift } : {}) };
 }
 
-function streamsOf(v: unknown): RunStreamSummary[] {
-  if (Array.isArray(v)) return (v as Document[]).map((s, i) => streamOf(String(s.stream ?? s.name ?? `stream-${i + 1}`), s));
-  if (v && typeof v === 'object') return Object.entries(v as Record<string, Document>).map(([k, s]) => streamOf(k, s ?? {}));
-  return [];
-}
-
-export function summarizeRun(doc: Document): RunSummary {
-  const streams = streamsOf(doc.streams);
-  const errors = [str(doc.error), ...(Array.isArray(doc.errors) ? (doc.errors as unknown[]).map((e) => str(typeof e === 'object' && e ? (e as Document).message : e)) : [])]
-    .concat(streams.map((s) => (s.error ? `${s.stream}: ${s.error}` : null)))
-    .filter((e): e is string => Boolean(e));
+export function summarizeRun(doc: RunDoc): RunSummary {
+  const streams = doc.streams.map(streamOf);
+  const errors = [text(doc.error), ...streams.map((s) => (s.error ? `${s.stream}: ${s.error}` : null))].filter((e): e is string => Boolean(e));
   return {
-    runId: String(doc.runId ?? doc.run_id ?? doc._id ?? ''),
-    status: String(doc.status ?? 'unknown'),
-    startedAt: str(doc.startedAt ?? doc.started_at),
-    finishedAt: str(doc.finishedAt ?? doc.finished_at),
+    runId: doc.runId,
+    origin: doc.origin,
+    status: doc.status,
+    startedAt: doc.startedAt.toISOString(),
+    finishedAt: doc.finishedAt?.toISOString() ?? null,
     streams,
     errors,
   };
@@ -93,6 +67,6 @@ export function summarizeRun(doc: Document): RunSummary {
 
 /** Newest first; an absent collection is simply no runs. */
 export async function latestRuns(db: Db, limit = 5): Promise<RunSummary[]> {
-  const docs = await db.collection(RUNS_COLLECTION).find({}).sort({ startedAt: -1, _id: -1 }).limit(limit).toArray();
+  const docs = await runsCollection(db).find({}).sort({ startedAt: -1, _id: -1 }).limit(limit).toArray();
   return docs.map(summarizeRun);
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { redactText } from '../common/redact.js';
 import type { StreamCounts } from './stream-counts.js';
 
@@ -19,13 +19,40 @@ export interface RunStreamDoc extends StreamCounts {
   status: string;
   error?: string;
   durationMs: number;
+  /** Schema drift against the stream's expected_columns (absent when it declares none). */
+  drift?: { policy: string; fields: { field: string; kind: string; records: number }[] };
 }
 
-export async function recordRunStart(db: Db, run: { runId: string; pipeline: string; startedAt: Date; streams: string[] }): Promise<void> {
-  await db.collection(RUNS_COLLECTION).insertOne({
-    _id: run.runId as never,
+/** Which entry point started a run: `proofline sync` (or the monitor's schedule), or the Airbyte destination. */
+export type RunOrigin = 'sync' | 'destination';
+
+/** A `_proofline_runs` document: the one shape recordRunStart/recordRunEnd write and every reader reads. */
+export interface RunDoc {
+  _id: string;
+  runId: string;
+  pipeline: string;
+  origin: RunOrigin;
+  status: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  requestedStreams: string[];
+  streams: RunStreamDoc[];
+  error?: string;
+  pid: number;
+  host: string;
+  abandonedAt?: Date;
+}
+
+export function runsCollection(db: Db): Collection<RunDoc> {
+  return db.collection<RunDoc>(RUNS_COLLECTION);
+}
+
+export async function recordRunStart(db: Db, run: { runId: string; pipeline: string; startedAt: Date; streams: string[]; origin?: RunOrigin }): Promise<void> {
+  await runsCollection(db).insertOne({
+    _id: run.runId,
     runId: run.runId,
     pipeline: run.pipeline,
+    origin: run.origin ?? 'sync',
     status: 'running',
     startedAt: run.startedAt,
     requestedStreams: run.streams,
@@ -52,7 +79,7 @@ function processGone(pid: unknown): boolean {
  * Runs started on other hosts cannot be judged from here and are left alone.
  */
 export async function markAbandonedRuns(db: Db, pipeline: string, now = new Date()): Promise<string[]> {
-  const coll = db.collection(RUNS_COLLECTION);
+  const coll = runsCollection(db);
   const stale = await coll.find({ pipeline, status: 'running', host: hostname() }, { projection: { _id: 1, pid: 1 } }).toArray();
   const gone = stale.filter((r) => processGone(r.pid));
   for (const r of gone) {
@@ -65,13 +92,6 @@ export async function markAbandonedRuns(db: Db, pipeline: string, now = new Date
 }
 
 export async function recordRunEnd(db: Db, runId: string, end: { status: string; finishedAt: Date; streams: RunStreamDoc[]; error?: string }): Promise<void> {
-  const streams = end.streams.map((s) => ({
-    ...s,
-    // `reasons` is the alias the report reader looks for first.
-    reasons: s.rejectedByKind,
-    ...(s.error ? { error: redactText(s.error) } : {}),
-  }));
-  await db
-    .collection(RUNS_COLLECTION)
-    .updateOne({ _id: runId as never }, { $set: { status: end.status, finishedAt: end.finishedAt, streams, ...(end.error ? { error: redactText(end.error) } : {}) } });
+  const streams = end.streams.map((s) => ({ ...s, ...(s.error ? { error: redactText(s.error) } : {}) }));
+  await runsCollection(db).updateOne({ _id: runId }, { $set: { status: end.status, finishedAt: end.finishedAt, streams, ...(end.error ? { error: redactText(end.error) } : {}) } });
 }

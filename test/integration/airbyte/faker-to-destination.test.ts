@@ -7,6 +7,7 @@ import type { MongoClient } from 'mongodb';
 import { parse } from 'yaml';
 import { createAjv } from '../../../src/common/ajv.js';
 import { ROOT, primaryClient, spawnCli, stackUris, uniqueDb } from '../../helpers.js';
+import { latestRuns } from '../../../src/report/runs.js';
 
 /**
  * The real peer, end to end through a pipe, as Airbyte wires a sync:
@@ -120,6 +121,15 @@ describe('source-faker | proofline destination mongodb write', () => {
     expect(user!.updated_at).toBeInstanceOf(Date);
     expect(user!._proofline).toMatchObject({ run_id: expect.any(String), source: 'users', airbyte_extracted_at: expect.any(Date) });
     expect(user).not.toHaveProperty('_airbyte_data');
+
+    // The destination's run is recorded like a sync's, and the report reads it.
+    const [run] = await latestRuns(client.db(db), 1);
+    expect(run).toMatchObject({ origin: 'destination', status: 'succeeded', errors: [] });
+    expect(run!.streams.map((s) => s.stream).sort()).toEqual([...STREAMS].sort());
+    for (const s of run!.streams) {
+      expect(s.balanced, s.stream).toBe(true);
+      expect(s.read, s.stream).toBe(records.filter((m) => m.record.stream === s.stream).length);
+    }
   });
 
   it('append adds a second copy on rerun; overwrite replaces', async () => {

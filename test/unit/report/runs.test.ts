@@ -1,44 +1,60 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeRun } from '../../../src/report/runs.js';
+import type { RunDoc, RunStreamDoc } from '../../../src/store/run-store.js';
 import { describeTopology } from '../../../src/report/environment.js';
 import { jsonTwinPath } from '../../../src/cli/report.js';
 
+const run = (over: Partial<RunDoc>): RunDoc => ({
+  _id: 'r1',
+  runId: 'r1',
+  pipeline: 'p',
+  origin: 'sync',
+  status: 'succeeded',
+  startedAt: new Date('2024-10-26T00:00:00Z'),
+  requestedStreams: [],
+  streams: [],
+  pid: 1,
+  host: 'h',
+  ...over,
+});
+const counts = { read: 10, inserted: 5, updated: 2, unchanged: 1, duplicate: 0, rejected: 2, rejectedByKind: {} };
+const stream = (over: Partial<RunStreamDoc>): RunStreamDoc => ({ stream: 's', collection: 'c', status: 'succeeded', durationMs: 1, ...counts, ...over });
+
 describe('summarizeRun', () => {
   it('checks the accounting identity per stream', () => {
-    const run = summarizeRun({
-      runId: 'r1',
-      status: 'succeeded',
-      startedAt: new Date('2024-10-26T00:00:00Z'),
-      streams: [
-        { stream: 'a', read: 10, inserted: 5, updated: 2, unchanged: 1, rejected: 2, rejectionReasons: { out_of_range: 2 } },
-        { stream: 'b', read: 10, inserted: 5, updated: 2, unchanged: 1, rejected: 1 },
-        { stream: 'c', read: 3 },
-        { stream: 'd', read: 10, inserted: 5, updated: 2, unchanged: 1, duplicate: 1, rejected: 1 },
-      ],
-    });
-    expect(run.startedAt).toBe('2024-10-26T00:00:00.000Z');
-    // b lacks one record; d has it as a duplicate (runs recorded before duplicates counted read as 0).
-    expect(run.streams.map((s) => s.balanced)).toEqual([true, false, null, true]);
-    expect(run.streams[3]!.duplicate).toBe(1);
-    expect(run.streams[0]!.reasons).toEqual({ out_of_range: 2 });
+    const r = summarizeRun(
+      run({
+        streams: [
+          stream({ stream: 'a', rejectedByKind: { out_of_range: 2 } }),
+          stream({ stream: 'b', rejected: 1 }),
+          // A stream the run never finished counting (a crash) has counters missing: not judged.
+          { stream: 'c', collection: 'c', status: 'failed', durationMs: 0, read: 3 } as RunStreamDoc,
+          stream({ stream: 'd', duplicate: 1, rejected: 1 }),
+        ],
+      }),
+    );
+    expect(r.startedAt).toBe('2024-10-26T00:00:00.000Z');
+    expect(r.origin).toBe('sync');
+    // b lacks one record; d has it as a duplicate.
+    expect(r.streams.map((s) => s.balanced)).toEqual([true, false, null, true]);
+    expect(r.streams[3]!.duplicate).toBe(1);
+    expect(r.streams[0]!.reasons).toEqual({ out_of_range: 2 });
   });
 
   it('reads the schema drift a run recorded', () => {
-    const run = summarizeRun({ runId: 'r', streams: [{ stream: 's', read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0, drift: { policy: 'fail', fields: [{ field: 'wind', kind: 'new', records: 3 }, { kind: 'missing' }] } }] });
-    expect(run.streams[0]!.drift).toEqual({ policy: 'fail', fields: [{ field: 'wind', kind: 'new', records: 3 }] });
-    expect(summarizeRun({ runId: 'r', streams: [{ stream: 's' }] }).streams[0]!.drift).toBeUndefined();
+    const r = summarizeRun(run({ streams: [stream({ drift: { policy: 'fail', fields: [{ field: 'wind', kind: 'new', records: 3 }] } })] }));
+    expect(r.streams[0]!.drift).toEqual({ policy: 'fail', fields: [{ field: 'wind', kind: 'new', records: 3 }] });
+    expect(summarizeRun(run({ streams: [stream({})] })).streams[0]!.drift).toBeUndefined();
   });
 
-  it('accepts streams keyed by name, counts nested under counts, and reasons as a list', () => {
-    const run = summarizeRun({ _id: 'x', streams: { s: { counts: { read: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 }, reasons: [{ kind: 'schema', count: 1 }] } } });
-    expect(run.runId).toBe('x');
-    expect(run.status).toBe('unknown');
-    expect(run.streams[0]).toMatchObject({ stream: 's', balanced: true, reasons: { schema: 1 } });
+  it('reads a run the Airbyte destination recorded, still running', () => {
+    const r = summarizeRun(run({ origin: 'destination', status: 'running' }));
+    expect(r).toMatchObject({ origin: 'destination', status: 'running', finishedAt: null, streams: [] });
   });
 
   it('collects run and stream errors, redacted', () => {
-    const run = summarizeRun({ runId: 'r', status: 'failed', error: 'GET https://u:pw123@h/x failed', streams: [{ stream: 's', read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, error: 'boom' }] });
-    expect(run.errors).toEqual(['GET https://***@h/x failed', 's: boom']);
+    const r = summarizeRun(run({ status: 'failed', error: 'GET https://u:pw123@h/x failed', streams: [stream({ error: 'boom' })] }));
+    expect(r.errors).toEqual(['GET https://***@h/x failed', 's: boom']);
   });
 });
 
