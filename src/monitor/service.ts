@@ -19,6 +19,8 @@ import { collectServerLog, leftOutText, type ServerLogLine } from './server-log.
 import { createMonitorServer } from './server.js';
 import { isLoopback } from './loopback.js';
 import { digest, type CheckDigest } from './digest.js';
+import { runCheck as runCheckOfSuite } from '../checks/run.js';
+import { runSync as runSyncOfEngine } from '../sync/run-sync.js';
 
 /**
  * The monitor service: one scheduler job per enabled check (each on its own interval),
@@ -62,22 +64,6 @@ interface CheckState {
 const RECENT_IN_MEMORY = 200;
 const RECONNECT_MS = 10_000;
 
-async function loadRunCheck(): Promise<CheckRunner> {
-  // Resolved at run time so the monitor builds on its own; the check suite is src/checks/run.ts.
-  const spec = '../checks/run.js';
-  const mod = (await import(spec)) as { runCheck?: CheckRunner };
-  if (typeof mod.runCheck !== 'function') throw new ConfigError('this build has no check suite (src/checks/run)');
-  return mod.runCheck;
-}
-
-async function loadRunSync(): Promise<SyncRunner> {
-  // The sync engine is optional for a monitor that only checks: load it on first use.
-  const spec = '../sync/run-sync.js';
-  const mod = (await import(spec)) as { runSync?: SyncRunner };
-  if (typeof mod.runSync !== 'function') throw new ConfigError('monitor.syncs is set but this build has no sync engine (src/sync/run-sync)');
-  return mod.runSync;
-}
-
 function checkSettings(config: PipelineConfig): { name: CheckName; intervalMs: number }[] {
   const checks = (config.checks ?? {}) as unknown as Record<string, { enabled?: boolean; interval?: string } | undefined>;
   return CHECK_NAMES.filter((n) => checks[n]?.enabled !== false).map((name) => ({ name, intervalMs: parsePositiveDuration(checks[name]?.interval ?? '60s', `checks.${name}.interval`) }));
@@ -111,8 +97,8 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   const graceMs = options.shutdownGraceMs ?? parsePositiveDuration(mon.shutdown_grace, 'monitor.shutdown_grace');
   const settings = checkSettings(config);
   const checkNames = settings.map((s) => s.name);
-  const runCheck = options.runCheck ?? (await loadRunCheck());
-  let runSyncLoaded: SyncRunner | undefined = options.runSync;
+  const runCheck = options.runCheck ?? runCheckOfSuite;
+  const runSync = options.runSync ?? runSyncOfEngine;
 
   const metrics = new MonitorMetrics();
   // Lives as long as the monitor: a stale replica's oldest unseen marker is watched across runs.
@@ -135,7 +121,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   let history: HistoryStore | undefined;
   // Built before anything starts: a bad cron pattern is a config error with nothing left running.
   const syncs = new SyncSchedules(config, {
-    runSync: async () => (runSyncLoaded ??= await loadRunSync()),
+    runSync,
     metrics,
     history: () => history,
     onEvent: broadcast,

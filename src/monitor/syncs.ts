@@ -1,4 +1,3 @@
-import type { DriftReport } from '../sync/schema-drift.js';
 import { Cron } from 'croner';
 import type { PipelineConfig } from '../config/load.js';
 import type { MonitorSyncSchedule } from '../config/monitor.js';
@@ -7,7 +6,7 @@ import { redactText } from '../common/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { MonitorMetrics } from './metrics.js';
 import type { HistoryStore } from './history.js';
-import type { StreamCounts } from '../store/stream-counts.js';
+import type { RunSyncOptions, SyncReport } from '../sync/run-sync.js';
 
 /**
  * Scheduled syncs. croner parses the cron patterns and fires the ticks; this module
@@ -17,23 +16,11 @@ import type { StreamCounts } from '../store/stream-counts.js';
  */
 
 /** The part of a stream's sync report a schedule needs: the counts (as the engine declares them) and how it ended. */
-export interface SyncStreamReport extends Omit<StreamCounts, 'rejectedByKind'> {
-  stream: string;
-  collection?: string;
-  status?: string;
-  error?: string;
-  drift?: DriftReport;
-}
+/** How a scheduled sync ended, as the monitor records it: the engine's report, or only a status when the run threw or was stopped. */
+type SyncOutcome = Pick<SyncReport, 'status' | 'streams'> & { runId?: string; finishedAt: string };
 
-export interface SyncReportLike {
-  runId?: string;
-  status: string;
-  startedAt?: string;
-  finishedAt?: string;
-  streams: SyncStreamReport[];
-}
-
-export type SyncRunner = (config: PipelineConfig, options: { streams?: string[]; signal?: AbortSignal }) => Promise<SyncReportLike>;
+/** The sync engine's entry point (sync/run-sync.ts), injectable so unit tests run schedules with fake timers. */
+export type SyncRunner = (config: PipelineConfig, options: Pick<RunSyncOptions, 'streams' | 'signal'>) => Promise<SyncReport>;
 
 export interface SyncScheduleState {
   name: string;
@@ -59,7 +46,7 @@ interface Entry {
 }
 
 export interface SyncSchedulesOptions {
-  runSync: () => Promise<SyncRunner>;
+  runSync: SyncRunner;
   metrics: MonitorMetrics;
   history: () => HistoryStore | undefined;
   onEvent?: (event: string, data: unknown) => void;
@@ -127,16 +114,15 @@ export class SyncSchedules {
     const log = logger();
     const startedAt = e.startedAt!;
     log.info({ event: 'sync_start', sync: name, streams: e.state.streams }, `sync ${name}: started`);
-    let report: SyncReportLike;
+    let report: SyncOutcome;
     try {
-      const runSync = await this.options.runSync();
-      report = await runSync(this.config, { ...(e.schedule.streams ? { streams: e.schedule.streams } : {}), signal: e.controller!.signal });
+      report = await this.options.runSync(this.config, { ...(e.schedule.streams ? { streams: e.schedule.streams } : {}), signal: e.controller!.signal });
     } catch (err) {
       const interrupted = e.controller?.signal.aborted;
-      report = { status: interrupted ? 'interrupted' : 'failed', startedAt, finishedAt: new Date().toISOString(), streams: [] };
+      report = { status: interrupted ? 'interrupted' : 'failed', finishedAt: new Date().toISOString(), streams: [] };
       const message = redactText(errorMessage(err));
       log.error({ event: 'sync_end', sync: name, status: report.status, err: message }, `sync ${name}: ${report.status}`);
-      await this.record(name, { status: report.status, startedAt, finishedAt: report.finishedAt!, error: message, streams: [] });
+      await this.record(name, { status: report.status, startedAt, finishedAt: report.finishedAt, error: message, streams: [] });
       this.finish(name, e, report);
       return;
     }
@@ -150,10 +136,10 @@ export class SyncSchedules {
     this.finish(name, e, { ...report, status, finishedAt });
   }
 
-  private finish(name: string, e: Entry, report: SyncReportLike): void {
+  private finish(name: string, e: Entry, report: SyncOutcome): void {
     e.state.runs += 1;
     e.state.lastStatus = report.status;
-    e.state.lastFinishedAt = report.finishedAt ?? new Date().toISOString();
+    e.state.lastFinishedAt = report.finishedAt;
     this.options.metrics.observeSync({ sync: name, status: report.status, finishedAt: new Date(e.state.lastFinishedAt), streams: report.streams });
     this.options.onEvent?.('sync', { sync: name, status: report.status, finishedAt: e.state.lastFinishedAt });
   }

@@ -29,7 +29,7 @@ describe("the monitor's scheduled sync and a stream lease held elsewhere", () =>
     if (!held.acquired) return;
 
     const metrics = new MonitorMetrics();
-    const schedules = new SyncSchedules(config, { runSync: async () => runSync, metrics, history: () => undefined });
+    const schedules = new SyncSchedules(config, { runSync, metrics, history: () => undefined });
     const settle = async (): Promise<void> => {
       await pollUntil(async () => !schedules.states()[0]!.running, 60_000, 50);
     };

@@ -3,6 +3,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 import { MonitorMetrics } from '../../../src/monitor/metrics.js';
 import { SyncSchedules, type SyncRunner } from '../../../src/monitor/syncs.js';
+import type { SyncReport } from '../../../src/sync/run-sync.js';
 
 /**
  * Scheduled syncs fire from real croner schedules; runs of one schedule never overlap.
@@ -20,10 +21,13 @@ function config(syncs: unknown[]) {
   return parseConfig({ name: 'p', mongodb: { uri: 'mongodb://127.0.0.1:1/', database: 'd' }, monitor: { syncs } }, 'p.yaml', {});
 }
 
-const report = (stream: string) => ({
+const report = (stream: string): SyncReport => ({
+  runId: 'r',
+  pipeline: 'p',
   status: 'succeeded',
+  startedAt: new Date().toISOString(),
   finishedAt: new Date().toISOString(),
-  streams: [{ stream, read: 5, inserted: 3, updated: 1, unchanged: 0, duplicate: 0, rejected: 1 }],
+  streams: [{ stream, collection: stream, status: 'succeeded', durationMs: 1, read: 5, inserted: 3, updated: 1, unchanged: 0, duplicate: 0, rejected: 1, rejectedByKind: { minimum: 1 } }],
 });
 
 describe('scheduled syncs', () => {
@@ -42,7 +46,7 @@ describe('scheduled syncs', () => {
       return report('weather');
     };
     const metrics = new MonitorMetrics();
-    const s = new SyncSchedules(config([{ cron: '* * * * * *', streams: ['weather'], name: 'hourly' }]), { runSync: async () => slow, metrics, history: () => undefined });
+    const s = new SyncSchedules(config([{ cron: '* * * * * *', streams: ['weather'], name: 'hourly' }]), { runSync: slow, metrics, history: () => undefined });
     s.start();
     // Firings at :01 (runs until :03.5), :02 and :03 (skipped), :04 (runs until :06.5).
     await vi.advanceTimersByTimeAsync(4_200);
@@ -65,7 +69,7 @@ describe('scheduled syncs', () => {
       await gate;
       return report('s');
     };
-    const s = new SyncSchedules(config([{ cron: '0 0 1 1 *', name: 'yearly' }]), { runSync: async () => runner, metrics: new MonitorMetrics(), history: () => undefined });
+    const s = new SyncSchedules(config([{ cron: '0 0 1 1 *', name: 'yearly' }]), { runSync: runner, metrics: new MonitorMetrics(), history: () => undefined });
     expect(s.trigger('yearly')).toBe('started');
     expect(s.trigger('yearly')).toBe('skipped');
     release();
@@ -81,7 +85,7 @@ describe('scheduled syncs', () => {
         o.signal?.addEventListener('abort', () => reject(new Error('aborted')));
       });
     const metrics = new MonitorMetrics();
-    const s = new SyncSchedules(config([{ cron: '0 0 1 1 *', name: 'stuck' }]), { runSync: async () => runner, metrics, history: () => undefined });
+    const s = new SyncSchedules(config([{ cron: '0 0 1 1 *', name: 'stuck' }]), { runSync: runner, metrics, history: () => undefined });
     s.trigger('stuck');
     await s.stop(50);
     expect(s.states()[0]).toMatchObject({ running: false, lastStatus: 'interrupted' });
@@ -89,6 +93,6 @@ describe('scheduled syncs', () => {
   });
 
   it('rejects a bad cron pattern as a config error', () => {
-    expect(() => new SyncSchedules(config([{ cron: '61 * * * * *' }]), { runSync: async () => (async () => report('x')) as SyncRunner, metrics: new MonitorMetrics(), history: () => undefined })).toThrow(ConfigError);
+    expect(() => new SyncSchedules(config([{ cron: '61 * * * * *' }]), { runSync: async () => report('x'), metrics: new MonitorMetrics(), history: () => undefined })).toThrow(ConfigError);
   });
 });
