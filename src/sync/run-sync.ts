@@ -238,9 +238,15 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     if (isProoflineError(e)) log.error({ code: e.code }, `stream ${s.name} failed: ${error}`);
     else log.error({ err: e }, `stream ${s.name} failed: ${error}`);
     // Best effort: what was read is written where the database still answers; the data
-    // stays consistent either way (state is saved only after a flush).
-    if (!leaseLost()) await core.flushAll().catch(() => undefined);
-    await core.abort().catch(() => undefined);
+    // stays consistent either way (state is saved only after a flush), so a failed flush
+    // only costs a re-read. A failed abort may leave an overwrite's temporary collection
+    // behind: that is said in the stream's error, and the next run drops it.
+    if (!leaseLost()) await core.flushAll().catch((flushError: unknown) => log.warn({ err: failureText(flushError, c.config.mongodb.uri) }, `stream ${s.name}: records read before the failure not flushed (the next run reads them again)`));
+    await core.abort().catch((abortError: unknown) => {
+      const why = failureText(abortError, c.config.mongodb.uri);
+      log.error(`stream ${s.name}: could not drop the temporary collection of this run (${why}); the next run drops it`);
+      error = `${error}; and the temporary collection was not dropped (${why}): the next run drops it`;
+    });
   }
   const counts = core.counts()[0]?.counts ?? ZERO_COUNTS;
   const drift = core.counts()[0]?.drift;
