@@ -54,7 +54,7 @@ describe('incremental + append_dedup', () => {
 
     const runs = await db.collection('_proofline_runs').find().sort({ startedAt: 1 }).toArray();
     expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    expect(runs[0]!.streams[0]).toMatchObject({ stream: 'obs', collection: 'obs', read: 123, inserted: 120, rejected: 3, reasons: { maximum: 1, type: 1, parse: 1 } });
+    expect(runs[0]!.streams[0]).toMatchObject({ stream: 'obs', collection: 'obs', read: 123, inserted: 120, rejected: 3, rejectedByKind: { maximum: 1, type: 1, parse: 1 } });
     expect(runs[0]!.finishedAt).toBeInstanceOf(Date);
   });
 
