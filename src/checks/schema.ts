@@ -7,7 +7,8 @@ import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
 import type { CheckContext } from './availability.js';
-import { compileValidator, loadSchema, schemaDeclaresId, toJsonView, toMongoJsonSchema, type FieldFailure } from '../model/schema.js';
+import { toMongoJsonSchema } from '../model/mongo-json-schema.js';
+import { compileValidator, loadSchema, schemaDeclaresId, toJsonView, type FieldFailure } from '../model/schema.js';
 import { serverMessage } from '../common/server-message.js';
 
 /**

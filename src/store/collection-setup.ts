@@ -1,6 +1,7 @@
 import type { Db, IndexSpecification } from 'mongodb';
 import type { Logger } from '../common/logger.js';
-import { toMongoJsonSchema, type JsonSchema } from '../model/schema.js';
+import { toMongoJsonSchema } from '../model/mongo-json-schema.js';
+import type { JsonSchema } from '../model/schema.js';
 import type { Capabilities } from './capabilities.js';
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileValidator, toMongoJsonSchema } from '../../../src/model/schema.js';
+import { toMongoJsonSchema } from '../../../src/model/mongo-json-schema.js';
+import { compileValidator } from '../../../src/model/schema.js';
 
 /** proofline's `_proofline` lineage never makes a valid user document invalid, whatever the user's schema says about extra properties. */
 

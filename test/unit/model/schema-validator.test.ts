@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ObjectId, Long } from 'mongodb';
-import { compileValidator, loadSchema, toJsonView, toMongoJsonSchema } from '../../../src/model/schema.js';
+import { toMongoJsonSchema } from '../../../src/model/mongo-json-schema.js';
+import { compileValidator, loadSchema, toJsonView } from '../../../src/model/schema.js';
 import { makeDocGenerator } from '../../../bench/weather-docs.js';
 import { ROOT } from '../../helpers.js';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileValidator, loadSchema, toJsonView, toMongoJsonSchema } from '../../../src/model/schema.js';
+import { toMongoJsonSchema } from '../../../src/model/mongo-json-schema.js';
+import { compileValidator, loadSchema, toJsonView } from '../../../src/model/schema.js';
 
 const schema = loadSchema(join(import.meta.dirname, '../../../examples/weather/schemas/hourly_measurements.json'));
 
