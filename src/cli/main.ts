@@ -2,14 +2,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUsageOrConfigError, isProoflineError, errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
-import { registerStackCommand } from './stack.js';
-import { registerSourceCommand } from './source.js';
-import { registerDestinationCommand } from './destination.js';
-import { registerMonitorCommand } from './monitor.js';
-import { registerCheckCommand } from './check.js';
-import { registerReportCommand } from './report.js';
-import { registerSyncCommand } from './sync.js';
-import { registerInitCommand } from './init.js';
 import { serverMessage } from '../common/server-message.js';
 
 /**
@@ -21,26 +13,38 @@ import { serverMessage } from '../common/server-message.js';
 
 export const EXIT = Object.freeze({ OK: 0, SHORT: 1, USAGE: 2, ALREADY_RUNNING: 3 } as const);
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * The commands, in the order of the data flow as `proofline --help` lists them. Each is
+ * loaded only when it runs: `proofline stack status` need not load the connectors, the
+ * mapping language and the report's charts (seconds on a busy machine).
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['init', async () => (await import('./init.js')).registerInitCommand],
+  ['sync', async () => (await import('./sync.js')).registerSyncCommand],
+  ['check', async () => (await import('./check.js')).registerCheckCommand],
+  ['monitor', async () => (await import('./monitor.js')).registerMonitorCommand],
+  ['report', async () => (await import('./report.js')).registerReportCommand],
+  ['source', async () => (await import('./source.js')).registerSourceCommand],
+  ['destination', async () => (await import('./destination.js')).registerDestinationCommand],
+  ['stack', async () => (await import('./stack.js')).registerStackCommand],
+];
+
+/** The program with the command argv names, or with every command (help, version, a typo). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('proofline')
     .description('Ingest heterogeneous sources into MongoDB-compatible collections, and prove with numbers that it works.')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  // In the order of the data flow, as `proofline --help` lists them.
-  registerInitCommand(program);
-  registerSyncCommand(program);
-  registerCheckCommand(program);
-  registerMonitorCommand(program);
-  registerReportCommand(program);
-  registerSourceCommand(program);
-  registerDestinationCommand(program);
-  registerStackCommand(program);
+  const named = COMMANDS.filter(([name]) => name === argv[2]);
+  for (const [, load] of named.length ? named : COMMANDS) (await load())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
