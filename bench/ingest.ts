@@ -16,7 +16,7 @@ import { createLogger } from '../src/common/logger.js';
 import { compileValidator, loadSchema, toJsonView } from '../src/model/schema.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage } from '../src/protocol/messages.js';
 import { currentStack } from '../src/stack/stack.js';
-import { capabilitiesOf } from '../src/store/capabilities.js';
+import { probeCapabilities } from '../src/store/capabilities.js';
 import { connect } from '../src/store/connection.js';
 import { SyncCore } from '../src/sync/core.js';
 import { streamMapper, type StreamMapper } from '../src/transform/mapper.js';
@@ -100,7 +100,7 @@ async function child(role: string, n: number, database: string): Promise<void> {
     }
     const core = new SyncCore(
       [{ name: 'hourly', sourceStream: 'hourly', collection: 'pipeline', schema, validator, mapper: infoclimatMapper(), syncMode: 'full_refresh', destinationSyncMode: 'append', indexes: [], batchSize: BATCH }],
-      { db, runId, logger: createLogger({ level: 'warn' }), capabilities: await capabilitiesOf(client), renameDropTarget: false },
+      { db, runId, logger: createLogger({ level: 'warn' }), capabilities: await probeCapabilities(client), renameDropTarget: false },
     );
     await core.start();
     const t = performance.now();

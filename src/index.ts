@@ -16,9 +16,11 @@ export { loadConfig, parseConfig, type PipelineConfig } from './config/load.js';
 export type { StreamConfig } from './config/streams.js';
 
 // Ingestion: one runner for `proofline sync`, the monitor's schedule and the destination.
-export { runSync, type RunSyncOptions, type StreamReport, type SyncReport } from './sync/run-sync.js';
+export { runSync, type RunSyncOptions } from './sync/run-sync.js';
+export { runPipeline, type RunContext, type RunOutcome, type RunSpec } from './sync/runner.js';
+export type { StreamReport, SyncReport } from './sync/run-result.js';
 export { checkStreams } from './sync/check-streams.js';
-export { writeMessages, type WriteOptions, type WriteResult } from './destination/write.js';
+export { writeMessages, type WriteOptions } from './destination/write.js';
 export { latestRuns, summarizeRun, type RunSummary } from './report/runs.js';
 export type { RunDoc, RunStreamDoc } from './store/run-store.js';
 

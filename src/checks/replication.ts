@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient, WriteConcernSettings } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
-import { capabilitiesFor } from './server-capabilities.js';
+import { capabilitiesOf } from '../store/capability-cache.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
@@ -265,7 +265,7 @@ async function measureReplicaSet(b: ResultBuilder, primaryEndpoint: Endpoint, re
     const ready = await visibleOn(b, members, dbName, cfg.marker_collection, 'replication markers');
     await markers(b, p.client, ready, config, ctx);
 
-    const caps = await capabilitiesFor(p.client, primaryEndpoint.uri);
+    const caps = await capabilitiesOf(p.client, primaryEndpoint.uri);
     const lag = await serverLag(p.client, caps, primaryEndpoint.shard ? undefined : config.mongodb.postgres_url);
     b.evidence.server_lag = lag;
     if (!lag.supported) b.finding(CheckStatus.UNSUPPORTED, lag.note);

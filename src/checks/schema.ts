@@ -2,7 +2,7 @@ import type { Collection, Document, MongoClient } from 'mongodb';
 import { configPath, type PipelineConfig } from '../config/load.js';
 import type { SchemaTarget } from '../config/checks.js';
 import { UNSUPPORTED_BY_SERVER } from '../store/capabilities.js';
-import { capabilitiesFor } from './server-capabilities.js';
+import { capabilitiesOf } from '../store/capability-cache.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
@@ -86,7 +86,7 @@ async function scan(client: MongoClient, config: PipelineConfig, target: SchemaT
   }
   v.invalid_rate = v.checked ? v.invalid / v.checked : null;
 
-  const caps = await capabilitiesFor(client, config.mongodb.uri);
+  const caps = await capabilitiesOf(client, config.mongodb.uri);
   if (caps.jsonSchemaQuery.supported) {
     try {
       v.server_invalid = await coll.countDocuments({ $nor: [{ $jsonSchema: toMongoJsonSchema(schema) }] });

@@ -6,8 +6,7 @@ import { isCheckName, runChecks } from '../checks/run.js';
 import { Reachability, endpointsOf } from '../checks/endpoints.js';
 import { UsageError } from '../errors.js';
 import { logger, quietOnTerminal } from '../common/logger.js';
-import { withClient } from '../store/connection.js';
-import { capabilitiesOf } from '../store/capabilities.js';
+import { sessionOf, withSession } from '../store/session.js';
 import { renderTable } from '../report/table.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -26,7 +25,9 @@ type Format = (typeof FORMATS)[number];
 async function serverInfo(config: PipelineConfig, reach: Reachability): Promise<unknown> {
   // The checks found the primary down: do not wait for another timeout to say so.
   if (reach.knownDown(endpointsOf(config)[0]!)) return null;
-  return withClient(config.mongodb.uri, (c) => capabilitiesOf(c), { timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000), driver: config.mongodb.options as never }).catch(() => null);
+  const spec = { ...sessionOf(config, 'proofline-check', logger()), timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000) };
+  // The header's server identity is a courtesy: a report is written without it when the server does not answer.
+  return withSession(spec, (s) => s.capabilities()).catch(() => null);
 }
 
 export async function render(format: Format, results: CheckResult[], context: ReportContext): Promise<string> {

@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { logger, quietOnTerminal } from '../common/logger.js';
 import { loadConfig } from '../config/load.js';
-import { runSync, type SyncReport } from '../sync/run-sync.js';
+import { runSync } from '../sync/run-sync.js';
+import type { SyncReport } from '../sync/run-result.js';
 import { renderSummary, toJson } from '../sync/summary.js';
 
 /**

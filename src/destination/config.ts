@@ -1,8 +1,10 @@
 import type { MongoClientOptions } from 'mongodb';
 import { createAjv } from '../common/ajv.js';
+import type { Logger } from '../common/logger.js';
 import { describeSchemaErrors } from '../common/schema-errors.js';
 import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../protocol/messages.js';
+import type { SessionSpec } from '../store/session.js';
 
 /**
  * The config of `proofline destination mongodb` (what an Airbyte user fills in the
@@ -137,4 +139,9 @@ export function streamSettings(cfg: DestinationConfig, name: string, namespace?:
 export function collectionFor(cfg: DestinationConfig, name: string, namespace?: string): string {
   const s = streamSettings(cfg, name, namespace);
   return s.collection ?? `${cfg.collection_prefix}${namespace ? `${namespace}_` : ''}${name}`;
+}
+
+/** The destination's database session: its own config (uri, database, TLS, driver options); the platform retries failed syncs, so no retry policy of its own. */
+export function destinationSession(cfg: DestinationConfig, logger: Logger): SessionSpec {
+  return { uri: cfg.uri, database: cfg.database, timeoutMs: cfg.timeout_ms, appName: 'proofline-destination', driver: driverOptions(cfg), logger };
 }

@@ -4,23 +4,21 @@ import type { Logger } from '../common/logger.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { compileValidator, loadSchema } from '../model/schema.js';
 import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream } from '../protocol/messages.js';
-import { capabilitiesOf, renameDropTargetOf } from '../store/capabilities.js';
-import { connect } from '../store/connection.js';
 import { locationOf, writeRejects, type Reject } from '../store/rejects.js';
-import { markAbandonedRuns, recordRunEnd, recordRunStart, type RunStreamDoc } from '../store/run-store.js';
 import { SyncCore } from '../sync/core.js';
-import { newRunId } from '../sync/run-sync.js';
-import type { StreamCounts } from '../store/stream-counts.js';
+import type { StreamReport, SyncReport } from '../sync/run-result.js';
+import { runPipeline, type RunSpec } from '../sync/runner.js';
 import type { StreamTarget } from '../sync/stream-target.js';
 import { streamMapper } from '../transform/mapper.js';
-import { collectionFor, driverOptions, streamSettings, type DestinationConfig } from './config.js';
+import { collectionFor, destinationSession, streamSettings, type DestinationConfig } from './config.js';
 import { safeKeys } from './safe-keys.js';
 import { typedMapper } from './typed-mapper.js';
 import { timestampPaths } from './typed-document.js';
 
 /**
- * `destination mongodb write`: Airbyte messages (stdin) into the sync engine's core — the
- * same map → validate → quarantine → batched write path as `proofline sync` — with each
+ * `destination mongodb write`: Airbyte messages (stdin) through the one runner
+ * (sync/runner.ts) into the sync engine's core — the same session, run record, map →
+ * validate → quarantine → batched write path as `proofline sync` — with each
  * configured stream's destination sync mode. Each STATE is handed back (`emit`) only once
  * every record before it is flushed, Airbyte's checkpoint contract; states that cover an
  * overwrite stream wait for its swap at the end, before which the data is not in place.
@@ -40,13 +38,6 @@ export interface WriteOptions {
   baseDir: string;
 }
 
-export interface WriteResult {
-  runId: string;
-  streams: Record<string, StreamCounts & { collection: string; mode: string }>;
-  /** Records of streams outside the catalog, by stream: rejected into _proofline_rejects. */
-  unknownStreams: Record<string, number>;
-  statesEmitted: number;
-}
 
 /**
  * A file the destination config names: a path (absolute, or relative to baseDir), or a bare
@@ -138,43 +129,42 @@ async function* known(
   }
 }
 
-export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, options: WriteOptions): Promise<WriteResult> {
+export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, options: WriteOptions): Promise<SyncReport> {
   const { config, catalog, logger } = options;
-  const runId = newRunId();
   const targets = catalog.streams.map((c) => buildTarget(config, c, options.baseDir));
-  const client = await connect(config.uri, { timeoutMs: config.timeout_ms, appName: 'proofline-destination', driver: driverOptions(config) });
-  const db = client.db(config.database);
-  const unknownStreams: Record<string, number> = {};
-  let unknownBuffer: Reject[] = [];
-  const deferred: AirbyteMessage[] = [];
-  let statesEmitted = 0;
-  const flushUnknown = async (): Promise<void> => {
-    const batch = unknownBuffer;
-    unknownBuffer = [];
-    await writeRejects(db, UNKNOWN_STREAMS, runId, batch);
+  const spec: RunSpec = {
+    pipeline: config.pipeline ?? 'airbyte-destination',
+    origin: 'destination',
+    streams: targets.map((t) => t.name),
+    session: destinationSession(config, logger),
+    logger,
   };
-  const emit = async (state: AirbyteStateMessage): Promise<void> => {
-    statesEmitted += 1;
-    await options.emit({ type: 'STATE', state });
-  };
-  const anyOverwrite = targets.some((t) => t.destinationSyncMode === 'overwrite');
-  const startedAt = new Date();
-  const pipeline = config.pipeline ?? 'airbyte-destination';
-
-  try {
-    await markAbandonedRuns(db, pipeline, startedAt);
-    await recordRunStart(db, { runId, pipeline, startedAt, streams: targets.map((t) => t.name), origin: 'destination' });
+  return runPipeline(spec, async (run) => {
+    const unknownStreams: Record<string, number> = {};
+    let unknownBuffer: Reject[] = [];
+    const deferred: AirbyteStateMessage[] = [];
+    let statesEmitted = 0;
+    const flushUnknown = async (): Promise<void> => {
+      const batch = unknownBuffer;
+      unknownBuffer = [];
+      await writeRejects(run.db, UNKNOWN_STREAMS, run.runId, batch);
+    };
+    const emit = async (state: AirbyteStateMessage): Promise<void> => {
+      statesEmitted += 1;
+      await options.emit({ type: 'STATE', state });
+    };
+    const anyOverwrite = targets.some((t) => t.destinationSyncMode === 'overwrite');
     const core = new SyncCore(targets, {
-      db,
-      runId,
+      db: run.db,
+      runId: run.runId,
       logger,
-      capabilities: await capabilitiesOf(client),
-      renameDropTarget: (await renameDropTargetOf(client)).supported,
+      capabilities: run.capabilities,
+      renameDropTarget: run.renameDropTarget,
       onStateCommitted: async (state, target) => {
         await flushUnknown();
         // A state for an overwrite stream (or a global one while any exists) is only true after the swap.
         const waits = target ? target.destinationSyncMode === 'overwrite' : anyOverwrite;
-        if (waits || (deferred.length && !target)) deferred.push({ type: 'STATE', state });
+        if (waits || (deferred.length && !target)) deferred.push(state);
         else await emit(state);
       },
       onLog: (m) => {
@@ -188,34 +178,40 @@ export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, opt
     };
     const names = new Set(targets.map((t) => t.sourceStream));
     const typed = new Set(targets.filter((t) => !t.schema).map((t) => t.sourceStream));
-    const runStreams = (status: string): RunStreamDoc[] =>
-      core.counts().map(({ target, counts }) => ({ stream: target.name, collection: target.collection, status, durationMs: Date.now() - startedAt.getTime(), ...counts }));
+    const reports = (status: StreamReport['status']): StreamReport[] =>
+      core.counts().map(({ target, counts }) => ({
+        stream: target.name,
+        collection: target.collection,
+        mode: target.destinationSyncMode,
+        status,
+        durationMs: Date.now() - run.startedAt.getTime(),
+        validated: Boolean(target.validator),
+        ...counts,
+      }));
+    run.track(() => reports('failed'));
     try {
       await core.start();
       await core.consume(known(messages, names, quarantine, typed));
       await core.finish();
       await flushUnknown();
-      for (const m of deferred) if (m.type === 'STATE') await emit(m.state);
+      for (const state of deferred) await emit(state);
     } catch (e) {
-      // Best effort on the way out: the write's own error is what the platform must see.
-      await core.abort().catch((abortError: unknown) => logger.warn({ error: errorMessage(abortError) }, 'could not abort the write cleanly'));
-      await recordRunEnd(db, runId, { status: 'failed', finishedAt: new Date(), streams: runStreams('failed'), error: errorMessage(e) }).catch((recordError: unknown) =>
-        logger.warn({ error: errorMessage(recordError) }, `could not record run ${runId} as failed: it stays "running" until the next run marks it abandoned`),
-      );
+      // What was read is written and counted where the database still answers, so the run
+      // record balances (the platform re-sends what no emitted state covers). The write's
+      // own error is what the platform must see: a failed flush, or a failed abort leaving
+      // an overwrite's temporary collection behind (the next run drops it), is said, not thrown.
+      await core.flushAll().catch((flushError: unknown) => logger.warn({ error: errorMessage(flushError) }, 'records read before the failure not flushed; the platform sends them again'));
+      await core.abort().catch((abortError: unknown) => logger.warn({ error: errorMessage(abortError) }, 'could not drop the temporary collection of this write; the next run drops it'));
       throw e;
     }
-    await recordRunEnd(db, runId, { status: 'succeeded', finishedAt: new Date(), streams: runStreams('succeeded') });
-    const streams: WriteResult['streams'] = {};
-    for (const { target, counts } of core.counts()) {
-      streams[target.name] = { ...counts, collection: target.collection, mode: target.destinationSyncMode };
+    const streams = reports('succeeded');
+    for (const s of streams) {
       logger.info(
-        { stream: target.name, collection: target.collection, mode: target.destinationSyncMode, ...counts },
-        `stream ${target.name}: read ${counts.read} = inserted ${counts.inserted} + updated ${counts.updated} + unchanged ${counts.unchanged} + duplicate ${counts.duplicate} + rejected ${counts.rejected}`,
+        { stream: s.stream, collection: s.collection, mode: s.mode, read: s.read, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, duplicate: s.duplicate, rejected: s.rejected },
+        `stream ${s.stream}: read ${s.read} = inserted ${s.inserted} + updated ${s.updated} + unchanged ${s.unchanged} + duplicate ${s.duplicate} + rejected ${s.rejected}`,
       );
     }
     for (const [name, n] of Object.entries(unknownStreams)) logger.warn({ stream: name, rejected: n }, `${n} record(s) of stream ${name}, which is not in the catalog, rejected into ${UNKNOWN_STREAMS}_rejects`);
-    return { runId, streams, unknownStreams, statesEmitted };
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+    return { streams, unknownStreams, statesEmitted };
+  });
 }

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { MongoClient, Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { StalenessWatch } from '../checks/replication-staleness.js';
 import { CHECK_NAMES, CheckStatus, type CheckName, type CheckResult } from '../checks/result.js';
 import { parsePositiveDuration } from '../common/duration.js';
-import { connect } from '../store/connection.js';
-import { capabilitiesOf, UNSUPPORTED_BY_SERVER, type Capabilities } from '../store/capabilities.js';
+import { UNSUPPORTED_BY_SERVER, type Capabilities } from '../store/capabilities.js';
+import { DbSession, sessionOf } from '../store/session.js';
 import { logger } from '../common/logger.js';
 import { redactText, uriHosts } from '../common/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -116,7 +116,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
     onEvent: (e) => broadcast('alert', e),
   });
 
-  let client: MongoClient | undefined;
+  let session: DbSession | undefined;
   let caps: Capabilities | undefined;
   let history: HistoryStore | undefined;
   // Built before anything starts: a bad cron pattern is a config error with nothing left running.
@@ -131,14 +131,15 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
   const retentionMs = parsePositiveDuration(mon.history.retention);
   const connectDb = async (): Promise<void> => {
     try {
-      const c = await connect(config.mongodb.uri, { timeoutMs: config.mongodb.timeout_ms, appName: 'proofline-monitor' });
-      if (stopping) return void (await c.close());
-      caps = await capabilitiesOf(c, { scratchDb: `_proofline_probe_monitor_${process.pid}` });
-      const h = new HistoryStore(c.db(config.mongodb.database), mon.history.collection, retentionMs);
+      const s = await DbSession.open(sessionOf(config, 'proofline-monitor', log));
+      if (stopping) return void (await s.close());
+      const c = await s.capabilities(`_proofline_probe_monitor_${process.pid}`);
+      const h = new HistoryStore(s.db, mon.history.collection, retentionMs);
       await h.init();
-      client = c;
+      session = s;
+      caps = c;
       history = h;
-      log.info({ event: 'monitor_db', server: caps.server.flavor, history: h.retention }, 'monitor: connected to the database');
+      log.info({ event: 'monitor_db', server: c.server.flavor, history: h.retention }, 'monitor: connected to the database');
     } catch (e) {
       log.warn({ event: 'monitor_db', err: redactText(errorMessage(e)), retryInMs: RECONNECT_MS }, 'monitor: database not reachable, history kept in memory until it is');
       if (!stopping) reconnectTimer = setTimeout(() => void connectDb(), RECONNECT_MS);
@@ -212,7 +213,8 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
     lines: [],
   };
   const pollServer = async (): Promise<void> => {
-    if (!client || !caps) return;
+    if (!session || !caps) return;
+    const client = session.client;
     const status = (await client.db('admin').command({ serverStatus: 1 }).catch(() => null)) as Document | null;
     const supported = {
       connections: caps.serverStatus.connections.supported && Boolean(status?.connections),
@@ -243,7 +245,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
         pipeline: config.name,
         startedAt,
         server: caps ? { flavor: caps.server.flavor, version: caps.server.version, hosts: uriHosts(config.mongodb.uri) } : null,
-        database: client ? 'connected' : 'unreachable',
+        database: session ? 'connected' : 'unreachable',
         history: history ? history.retention : 'memory-only',
         checks: settings.map((s) => {
           const st = states.get(s.name)!;
@@ -291,7 +293,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
     stopping = true;
     clearTimeout(reconnectTimer);
     await Promise.all([scheduler.stop(0), syncs.stop(0)]);
-    await client?.close().catch(() => undefined);
+    await session?.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(`cannot listen on ${bindHost}:${bindPort}: ${code === 'EADDRINUSE' ? 'the port is already in use' : errorMessage(e)}`, {
       cause: e,
@@ -321,7 +323,7 @@ export async function startMonitor(config: PipelineConfig, options: MonitorOptio
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       staleness.close();
-      await client?.close().catch(() => undefined);
+      await session?.close();
       log.info({ event: 'monitor_stopped', interrupted: stillRunning }, 'monitor: stopped');
     })());
 

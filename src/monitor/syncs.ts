@@ -6,7 +6,8 @@ import { redactText } from '../common/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { MonitorMetrics } from './metrics.js';
 import type { HistoryStore } from './history.js';
-import type { RunSyncOptions, SyncReport } from '../sync/run-sync.js';
+import type { RunSyncOptions } from '../sync/run-sync.js';
+import type { SyncReport } from '../sync/run-result.js';
 
 /**
  * Scheduled syncs. croner parses the cron patterns and fires the ticks; this module

@@ -1,7 +1,8 @@
 import type { Document, MongoClient } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { endpointsOf, tryConnect, type Endpoint, type Reachability } from '../checks/endpoints.js';
-import { probeCapabilities, type Capabilities } from '../store/capabilities.js';
+import type { Capabilities } from '../store/capabilities.js';
+import { capabilitiesOf } from '../store/capability-cache.js';
 import { filterServerLog, isNotable, type FilteredLog, type ServerLogLine } from '../monitor/server-log.js';
 import { errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
@@ -72,7 +73,7 @@ async function describeMember(endpoint: Endpoint, config: PipelineConfig, reach?
   if (!c.ok) return { ...base, reachable: false, connectMs: c.connectMs, error: `[${c.error.code}] ${redactText(c.error.message)}` };
   try {
     const h = (await c.client.db('admin').command({ hello: 1 })) as Document;
-    const capabilities = await probeCapabilities(c.client, { scratchDb: '_proofline_probe' });
+    const capabilities = await capabilitiesOf(c.client, endpoint.uri, { scratchDb: '_proofline_probe' });
     return {
       ...base,
       reachable: true,

@@ -178,6 +178,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
         await db.command({ dbHash: 1, collections: [name] });
       }, provoked);
     } finally {
+      // Harmless if it fails: the scratch database holds only probe documents, and the next probe drops it.
       await db.dropDatabase().catch(() => undefined);
     }
   } else {
@@ -204,44 +205,24 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
   return { server: { ...server, writable }, replSetStatus, jsonSchemaValidator, jsonSchemaQuery, serverStatus, transactions, changeStreams, getLog, dbHash, provokedErrors: [...new Set(provoked)] };
 }
 
-const cache = new WeakMap<MongoClient, Promise<Capabilities>>();
-
-/** Probe once per client; checks share the answer. */
-export function capabilitiesOf(client: MongoClient, options: ProbeOptions = {}): Promise<Capabilities> {
-  let p = cache.get(client);
-  if (!p) {
-    p = probeCapabilities(client, options);
-    cache.set(client, p);
-  }
-  return p;
-}
-
-const renameCache = new WeakMap<MongoClient, Promise<Capability>>();
-
 /**
  * Can renameCollection replace an existing collection (`dropTarget: true`) in one step?
  * That is what makes a full-refresh overwrite atomic for readers. FerretDB v1 answers
- * NotImplemented; the writer then uses its copy-and-prune swap (docs/sync.md). Probed
- * once per client, in a scratch database that is dropped afterwards.
+ * NotImplemented; the writer then uses its copy-and-prune swap (docs/sync.md). Probed in
+ * a scratch database that is dropped afterwards; store/capability-cache.ts remembers it.
  */
-export function renameDropTargetOf(client: MongoClient, scratchDb = '_proofline_probe_rename'): Promise<Capability> {
-  let p = renameCache.get(client);
-  if (!p) {
-    p = (async () => {
-      const db = client.db(scratchDb);
-      const a = `a_${process.pid}_${Date.now()}`;
-      const b = `b_${process.pid}_${Date.now()}`;
-      try {
-        await db.collection(a).insertOne({ n: 1 });
-        await db.collection(b).insertOne({ n: 2 });
-        return await attempt(async () => {
-          await client.db('admin').command({ renameCollection: `${scratchDb}.${a}`, to: `${scratchDb}.${b}`, dropTarget: true });
-        });
-      } finally {
-        await db.dropDatabase().catch(() => undefined);
-      }
-    })();
-    renameCache.set(client, p);
+export async function probeRenameDropTarget(client: MongoClient, scratchDb = '_proofline_probe_rename'): Promise<Capability> {
+  const db = client.db(scratchDb);
+  const a = `a_${process.pid}_${Date.now()}`;
+  const b = `b_${process.pid}_${Date.now()}`;
+  try {
+    await db.collection(a).insertOne({ n: 1 });
+    await db.collection(b).insertOne({ n: 2 });
+    return await attempt(async () => {
+      await client.db('admin').command({ renameCollection: `${scratchDb}.${a}`, to: `${scratchDb}.${b}`, dropTarget: true });
+    });
+  } finally {
+    // Harmless if it fails: the scratch database holds only probe documents, and the next probe drops it.
+    await db.dropDatabase().catch(() => undefined);
   }
-  return p;
 }

@@ -1,65 +1,35 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { logger as rootLogger, type Logger } from '../common/logger.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { StreamConfig } from '../config/streams.js';
-import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy } from '../common/retry.js';
 import { ConfigError, errorMessage, isProoflineError } from '../errors.js';
 import type { ConfiguredAirbyteCatalog, JsonObject } from '../protocol/messages.js';
 import { sourceConnector } from '../sources/registry.js';
-import { capabilitiesOf, renameDropTargetOf, type Capabilities } from '../store/capabilities.js';
-import { classifyConnectionError, withClient } from '../store/connection.js';
-import { codeOfDriverError } from '../store/driver-errors.js';
-import { dbRetry, type DbRetry } from '../store/db-retry.js';
-import { ensureCollections } from '../store/collection-setup.js';
-import { markAbandonedRuns, recordRunEnd, recordRunStart, RUNS_COLLECTION, type RunStreamDoc } from '../store/run-store.js';
+import type { Capabilities } from '../store/capabilities.js';
+import type { DbRetry } from '../store/db-retry.js';
+import { sessionOf } from '../store/session.js';
 import { loadStreamState, saveStreamState, STATE_COLLECTION } from '../store/state-store.js';
 import { acquireLease, currentOwner, describeHolder, leaseKey, LEASES_COLLECTION } from '../store/lease.js';
 import { leaseTimings } from '../config/lease.js';
 import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
 import { rejectRateVerdict } from './reject-rate.js';
-import { describeDrift, type DriftReport } from './schema-drift.js';
+import { describeDrift } from './schema-drift.js';
 import { emptyCounts } from '../store/stream-counts.js';
 import { stateHash } from './stream-sink.js';
 import { targetOf } from './targets.js';
-import { serverMessage } from '../common/server-message.js';
 import { checkStreams } from './check-streams.js';
+import { failureText } from './failure-text.js';
+import type { StreamReport, SyncReport } from './run-result.js';
+import { runPipeline, type RunSpec } from './runner.js';
 
 /**
- * `runSync`: the sources of the config wired into the engine core, one stream after the
- * other (or `concurrency` at a time, never two into one collection), with state from and
- * to `_proofline_state` and the run recorded in `_proofline_runs`. Each stream is written
+ * `runSync`: the sources of the config wired into the engine core through the one runner
+ * (sync/runner.ts), one stream after the other (or `concurrency` at a time, never two
+ * into one collection), with state from and to `_proofline_state`. Each stream is written
  * under a lease (`_proofline_leases`), so two runs of the same pipeline stream never both
  * write. This is what `proofline sync`, the monitor's schedules and the report's history use.
  */
-
-/** What `_proofline_runs` records for a stream, with the statuses a sync can end a stream in. */
-export interface StreamReport extends RunStreamDoc {
-  /** already_running: another run holds the stream's lease; nothing was read or written. */
-  status: 'succeeded' | 'failed' | 'already_running';
-  /** rejected / read exceeded the stream's max_reject_rate (default 10 %, see reject-rate.ts). */
-  rejectRateExceeded?: boolean;
-  /** Why the reject rate failed the stream, naming the counts and the limit. */
-  rejectRateReason?: string;
-  /** Schema drift of the run against the stream's expected_columns (absent when it declares none). */
-  drift?: DriftReport;
-  /** drift: fail and the source drifted: the run fails (exit 1), naming the fields. */
-  driftFailed?: boolean;
-  driftReason?: string;
-  /** false when the stream has no target schema: its documents were stored unchecked. */
-  validated?: boolean;
-}
-
-export interface SyncReport {
-  runId: string;
-  pipeline: string;
-  startedAt: string;
-  finishedAt: string;
-  /** skipped: every stream was already running in another run. */
-  status: 'succeeded' | 'failed' | 'interrupted' | 'skipped';
-  streams: StreamReport[];
-}
 
 export interface RunSyncOptions {
   streams?: string[];
@@ -68,10 +38,6 @@ export interface RunSyncOptions {
   onProgress?: (p: { stream: string; read: number }) => void;
   /** Overrides the config's lease.wait (`--wait-for-lease`), a duration such as 30s. */
   leaseWait?: string;
-}
-
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 function selectStreams(config: PipelineConfig, names?: string[]): StreamConfig[] {
@@ -131,17 +97,6 @@ async function openAppendCopy(c: StreamRunContext, stream: string): Promise<stri
   return c.runId;
 }
 
-/** The message a failed stream records: the code first, in one line (the server's trace stays in the debug log). */
-function failureText(e: unknown, uri: string): string {
-  const classified = isProoflineError(e) ? e : codeOfDriverError(e) ? classifyConnectionError(e, uri) : undefined;
-  return (classified ? `[${classified.code}] ${serverMessage(classified)}` : serverMessage(e)).split(/\r?\n/)[0]!;
-}
-
-export function retryPolicyOf(config: PipelineConfig): RetryPolicy {
-  const r = config.mongodb.retry;
-  if (!r) return DEFAULT_RETRY_POLICY;
-  return { retries: r.max_retries, maxTimeMs: r.max_time_ms, minDelayMs: r.min_delay_ms, maxDelayMs: r.max_delay_ms };
-}
 
 const ZERO_COUNTS = emptyCounts();
 
@@ -279,51 +234,28 @@ export async function runSync(config: PipelineConfig, options: RunSyncOptions = 
   checkStreams(config);
   const log = (options.logger ?? rootLogger()).child({ pipeline: config.name });
   const streams = selectStreams(config, options.streams);
-  const startedAt = new Date();
-  const runId = newRunId(startedAt);
   const lease = leaseTimings(config.lease, options.leaseWait);
-  return withClient(
-    config.mongodb.uri,
-    async (client) => {
-      const db = client.db(config.mongodb.database);
-      const policy = retryPolicyOf(config);
-      // No abort signal here: an interrupted run still flushes what it read, through these same retries.
-      const retry = dbRetry({ uri: config.mongodb.uri, budget: new RetryBudget(policy), logger: log });
-      const caps = await capabilitiesOf(client);
-      const rename = await renameDropTargetOf(client);
-      await ensureCollections(db, [RUNS_COLLECTION, STATE_COLLECTION, config.checks.replication.marker_collection, LEASES_COLLECTION]);
-      const abandoned = await markAbandonedRuns(db, config.name, startedAt);
-      if (abandoned.length) log.warn({ runs: abandoned }, `marked ${abandoned.length} earlier run(s) abandoned: their process is gone`);
-      await recordRunStart(db, { runId, pipeline: config.name, startedAt, streams: streams.map((s) => s.name) });
-      log.info({ run_id: runId, streams: streams.map((s) => s.name) }, 'sync started');
-      const context: StreamRunContext = { db, config, runId, caps, renameDropTarget: rename.supported, log, options, lease, retry };
-      const items = streams.map((s) => ({ key: s.destination.collection, stream: s }));
-      const results = await runPool(
-        items,
-        config.concurrency ?? 1,
-        async ({ stream }) => {
-          const r = await syncStreamLeased(stream, context);
-          return { result: r.report, stop: r.interrupted };
-        },
-        () => Boolean(options.signal?.aborted),
-      );
-      const reports: StreamReport[] = results;
-      const interrupted = Boolean(options.signal?.aborted) || reports.length < streams.length;
-      const status: SyncReport['status'] = interrupted
-        ? 'interrupted'
-        : reports.some((r) => r.status === 'failed')
-          ? 'failed'
-          : reports.length > 0 && reports.every((r) => r.status === 'already_running')
-            ? 'skipped'
-            : 'succeeded';
-      const finishedAt = new Date();
-      // Recorded as soon as the database answers again, within a fresh budget; if it never
-      // does, the error says so and the next sync marks this run abandoned.
-      const recordRetry = dbRetry({ uri: config.mongodb.uri, budget: new RetryBudget(policy), logger: log });
-      await recordRetry('run record', () => recordRunEnd(db, runId, { status, finishedAt, streams: reports }));
-      log.info({ run_id: runId, status }, 'sync finished');
-      return { runId, pipeline: config.name, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), status, streams: reports };
-    },
-    { timeoutMs: config.mongodb.timeout_ms, appName: 'proofline-sync', driver: config.mongodb.options },
-  );
+  const spec: RunSpec = {
+    pipeline: config.name,
+    origin: 'sync',
+    streams: streams.map((s) => s.name),
+    logger: log,
+    session: sessionOf(config, 'proofline-sync', log),
+    collections: [STATE_COLLECTION, config.checks.replication.marker_collection, LEASES_COLLECTION],
+  };
+  return runPipeline(spec, async (run) => {
+    // No abort signal on the retries: an interrupted run still flushes what it read, through these same retries.
+    const context: StreamRunContext = { db: run.db, config, runId: run.runId, caps: run.capabilities, renameDropTarget: run.renameDropTarget, log, options, lease, retry: run.retry };
+    const items = streams.map((s) => ({ key: s.destination.collection, stream: s }));
+    const reports = await runPool(
+      items,
+      config.concurrency ?? 1,
+      async ({ stream }) => {
+        const r = await syncStreamLeased(stream, context);
+        return { result: r.report, stop: r.interrupted };
+      },
+      () => Boolean(options.signal?.aborted),
+    );
+    return { streams: reports, interrupted: Boolean(options.signal?.aborted) };
+  });
 }

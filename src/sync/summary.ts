@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { StreamReport, SyncReport } from './run-sync.js';
+import type { StreamReport, SyncReport } from './run-result.js';
 import { describeDrift } from './schema-drift.js';
 
 /** Human and machine renderings of a SyncReport. */

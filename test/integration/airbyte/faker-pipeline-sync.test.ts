@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { MongoClient } from 'mongodb';
-import type { StreamReport } from '../../../src/sync/run-sync.js';
+import type { StreamReport } from '../../../src/sync/run-result.js';
 import { ROOT, primaryClient, runCli, stackUris, uniqueDb } from '../../helpers.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MongoClient } from 'mongodb';
-import { capabilitiesOf } from '../../../src/store/capabilities.js';
+import { probeCapabilities } from '../../../src/store/capabilities.js';
 import { createLogger } from '../../../src/common/logger.js';
 import { recordMessage, streamStateMessage, type AirbyteMessage } from '../../../src/protocol/messages.js';
 import { SyncCore } from '../../../src/sync/core.js';
@@ -55,7 +55,7 @@ describe('state is committed after the flush it covers', () => {
         db,
         runId: 'run-state-test',
         logger: createLogger({ level: 'warn' }),
-        capabilities: await capabilitiesOf(client),
+        capabilities: await probeCapabilities(client),
         renameDropTarget: false,
         onStateCommitted: async (state) => {
           seen.push({ upTo: Number(state.stream!.stream_state!.upTo), stored: await db.collection('obs').countDocuments() });

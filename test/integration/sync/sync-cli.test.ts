@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf } from '../../../src/store/capabilities.js';
+import { probeCapabilities } from '../../../src/store/capabilities.js';
 import { runCli, scratchDatabases, stackUris, uniqueDb, weatherExampleCopy } from '../../helpers.js';
 import { fixture } from './sync-fixture.js';
 
@@ -24,7 +24,7 @@ describe('proofline sync', () => {
     const first = await runCli(['sync', '--config', file, '--json'], { env });
     expect(first.code, first.stderr).toBe(0);
     // FerretDB enforces no $jsonSchema validator: the capability probe says so and the log tells why.
-    const caps = await capabilitiesOf(scratch.client);
+    const caps = await probeCapabilities(scratch.client);
     if (!caps.jsonSchemaValidator.supported) {
       expect(first.stderr).toContain('$jsonSchema validator skipped on hourly_measurements');
       expect(first.stderr).toContain('"reason":"not supported by this server');

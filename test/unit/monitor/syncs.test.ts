@@ -3,7 +3,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 import { MonitorMetrics } from '../../../src/monitor/metrics.js';
 import { SyncSchedules, type SyncRunner } from '../../../src/monitor/syncs.js';
-import type { SyncReport } from '../../../src/sync/run-sync.js';
+import type { SyncReport } from '../../../src/sync/run-result.js';
 
 /**
  * Scheduled syncs fire from real croner schedules; runs of one schedule never overlap.
@@ -24,6 +24,7 @@ function config(syncs: unknown[]) {
 const report = (stream: string): SyncReport => ({
   runId: 'r',
   pipeline: 'p',
+  origin: 'sync',
   status: 'succeeded',
   startedAt: new Date().toISOString(),
   finishedAt: new Date().toISOString(),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../../src/cli/sync.js';
-import type { SyncReport } from '../../../src/sync/run-sync.js';
+import type { SyncReport } from '../../../src/sync/run-result.js';
 import { renderSummary, toJson } from '../../../src/sync/summary.js';
 
 const stream = { stream: 'hourly', collection: 'hourly_measurements', read: 10, inserted: 6, updated: 1, unchanged: 1, duplicate: 0, rejected: 2, rejectedByKind: { maximum: 2 }, status: 'succeeded' as const, durationMs: 5, validated: true };
-const report: SyncReport = { runId: 'r1', pipeline: 'weather', startedAt: 'a', finishedAt: 'b', status: 'succeeded', streams: [stream] };
+const report: SyncReport = { runId: 'r1', pipeline: 'weather', origin: 'sync', startedAt: 'a', finishedAt: 'b', status: 'succeeded', streams: [stream] };
 
 describe('sync summary', () => {
   it('prints one row per stream, a total and the reconciliation verdict, without colour when asked', () => {
