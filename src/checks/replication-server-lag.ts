@@ -1,6 +1,12 @@
 import type { MongoClient, Document } from 'mongodb';
 import pg from 'pg';
+import type { PipelineConfig } from '../config/load.js';
+import { formatMs } from '../common/duration.js';
 import type { Capabilities } from '../store/capabilities.js';
+import { capabilitiesOf } from '../store/capability-cache.js';
+import type { ResultBuilder } from './builder.js';
+import type { Endpoint } from './endpoints.js';
+import { CheckStatus } from './result.js';
 import { UNSUPPORTED_BY_SERVER } from '../store/capabilities.js';
 import { redactText } from '../common/redact.js';
 import { errorMessage } from '../errors.js';
@@ -85,4 +91,19 @@ export async function serverLag(client: MongoClient, caps: Capabilities, postgre
     note: `server-reported lag: ${UNSUPPORTED_BY_SERVER} (no replSetGetStatus; set mongodb.postgres_url on a PostgreSQL-backed FerretDB)`,
     members: [],
   };
+}
+
+/** The server's lag figures as measurements of the replication check, and in the stale findings an operator reads first. */
+export async function measureServerLag(b: ResultBuilder, client: MongoClient, primaryEndpoint: Endpoint, config: PipelineConfig): Promise<void> {
+    const caps = await capabilitiesOf(client, primaryEndpoint.uri);
+    const lag = await serverLag(client, caps, primaryEndpoint.shard ? undefined : config.mongodb.postgres_url);
+    b.evidence.server_lag = lag;
+    if (!lag.supported) b.finding(CheckStatus.UNSUPPORTED, lag.note);
+    for (const m of lag.members) {
+      b.measure('server_lag_ms', m.lag_ms, { unit: 'ms', labels: { member: m.member, source: lag.source }, key: `server_lag_ms[${m.member}]` });
+      if (m.lag_bytes !== undefined) b.measure('server_lag_bytes', m.lag_bytes, { unit: 'bytes', labels: { member: m.member, source: lag.source }, key: `server_lag_bytes[${m.member}]` });
+    }
+    // Put the server's own figure into the stale message an operator reads first.
+    const serverNote = lag.members.map((m) => `${m.member}: ${formatMs(m.lag_ms)}${m.lag_bytes != null ? `, ${m.lag_bytes} WAL bytes behind` : ''}`).join('; ');
+    if (serverNote) for (const f of b.findings) if (/ is stale by /.test(f.message)) f.message += `; server-reported (${lag.source}) ${serverNote}`;
 }
