@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { Logger } from '../common/logger.js';
 import { CheckStatus, type CheckResult } from './result.js';
@@ -51,6 +52,7 @@ async function measureWrites(db: Db, collection: string, samples: number, lat: L
       (lat.delete ??= []).push(await time(() => coll.deleteOne({ _id })));
     }
   } finally {
+    // Harmless if it fails: the scratch collection holds only the probe's few documents, under a unique name.
     await coll.drop().catch(() => undefined);
   }
 }
@@ -98,7 +100,7 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
   } catch (e) {
     b.finding(CheckStatus.FAIL, `${describeEndpoint(endpoint)}: an operation failed: ${serverMessage(e)}`, labels);
   } finally {
-    await client.close().catch(() => undefined);
+    await closeQuietly(client);
   }
 
   const connectKey = b.measure('connect_ms', conn.connectMs, { unit: 'ms', labels });

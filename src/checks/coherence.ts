@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { CoherenceCheckConfig, CoherencePair } from '../config/checks.js';
 import { CheckStatus, type CheckResult } from './result.js';
@@ -223,7 +224,7 @@ export async function checkCoherence(config: PipelineConfig, ctx: CheckContext =
   try {
     g = await gather(conn.client.db(config.mongodb.database), collection, cfg, ctx);
   } finally {
-    await conn.client.close().catch(() => undefined);
+    await closeQuietly(conn.client);
   }
   const sources = [...g.counts.keys()].sort();
   b.evidence.collection = collection;

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { DuplicatesRule, FreshnessRule, QualityRule } from '../config/checks.js';
 import { CheckStatus, type CheckResult } from './result.js';
@@ -140,7 +141,7 @@ export async function checkQuality(config: PipelineConfig, ctx: CheckContext = {
       });
     }
   } finally {
-    await conn.client.close().catch(() => undefined);
+    await closeQuietly(conn.client);
   }
   return b.build((status) => {
     const failing = b.findings.filter((f) => f.status === CheckStatus.FAIL || f.status === CheckStatus.WARN).length;

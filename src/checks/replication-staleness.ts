@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
-import { connect } from '../store/connection.js';
+import { connect, closeQuietly } from '../store/connection.js';
 import type { Endpoint } from './endpoints.js';
 
 /**
@@ -47,6 +47,7 @@ export class StalenessWatch {
     cur?.stop.abort();
     const w: Watch = { markerId, writtenAt, stop: new AbortController() };
     this.watches.set(key, w);
+    // Background polling: a poll that fails leaves the marker unseen, which the next check reports as stale.
     void this.poll(w, endpoint, config).catch(() => undefined);
   }
 
@@ -104,7 +105,7 @@ export class StalenessWatch {
         await sleep(interval, undefined, { signal: w.stop.signal }).catch(() => undefined);
       }
     } finally {
-      await client?.close().catch(() => undefined);
+      await closeQuietly(client);
     }
   }
 }

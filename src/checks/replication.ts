@@ -1,4 +1,5 @@
 import type { PipelineConfig } from '../config/load.js';
+import { closeQuietly } from '../store/connection.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
 import { tryConnect, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
@@ -48,9 +49,8 @@ async function measureReplicaSet(b: ResultBuilder, primaryEndpoint: Endpoint, re
     await updateProbe(b, p.client, ready, config, ctx);
     await divergence(b, p.client, ready, config);
   } finally {
-    // Closing a client the check is done with cannot change its result.
-    await p.client.close().catch(() => undefined);
-    await Promise.all(members.map((m) => m.client.close().catch(() => undefined)));
+    await closeQuietly(p.client);
+    await Promise.all(members.map((m) => closeQuietly(m.client)));
   }
 }
 

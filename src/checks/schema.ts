@@ -1,4 +1,5 @@
 import type { Collection, Document, MongoClient } from 'mongodb';
+import { closeQuietly } from '../store/connection.js';
 import { configPath, type PipelineConfig } from '../config/load.js';
 import type { SchemaTarget } from '../config/checks.js';
 import { UNSUPPORTED_BY_SERVER } from '../store/capabilities.js';
@@ -140,7 +141,7 @@ export async function checkSchema(config: PipelineConfig, ctx: CheckContext = {}
       );
     }
   } finally {
-    await conn.client.close().catch(() => undefined);
+    await closeQuietly(conn.client);
   }
   return b.build((status) => {
     const parts = results.map((r) => `${r.collection}: ${r.invalid}/${r.checked} invalid (${r.invalid_rate === null ? 'n/a' : `${(r.invalid_rate * 100).toFixed(2)}%`})`);

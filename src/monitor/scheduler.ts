@@ -84,6 +84,7 @@ export class Scheduler {
       stats.running = true;
       state.inflight = job
         .run()
+        // Jobs report their own failures (a check result, a sync's run record); the scheduler only keeps time.
         .catch(() => undefined)
         .finally(() => {
           state.inflight = undefined;

@@ -37,6 +37,7 @@ export async function postWebhook(url: string, payload: unknown, options: Webhoo
           signal: AbortSignal.timeout(options.timeoutMs),
         });
         lastStatus = res.status;
+        // Drain the body to free the socket; the status above is the answer.
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) return;
         const err = new Error(`webhook ${where} answered HTTP ${res.status}`);

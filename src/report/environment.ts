@@ -1,4 +1,5 @@
 import type { Document, MongoClient } from 'mongodb';
+import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import { endpointsOf, tryConnect, type Endpoint, type Reachability } from '../checks/endpoints.js';
 import type { Capabilities } from '../store/capabilities.js';
@@ -91,7 +92,7 @@ async function describeMember(endpoint: Endpoint, config: PipelineConfig, reach?
   } catch (e) {
     return { ...base, reachable: false, connectMs: c.connectMs, error: redactText(errorMessage(e)) };
   } finally {
-    await c.client.close().catch(() => undefined);
+    await closeQuietly(c.client);
   }
 }
 

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import { runChecks, type RunCheckOptions } from '../checks/run.js';
 import { CHECK_NAMES, type CheckName, type CheckResult, type CheckStatus } from '../checks/result.js';
@@ -80,7 +81,7 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
     } catch (e) {
       runsError = serverMessage(e);
     } finally {
-      await c.client.close().catch(() => undefined);
+      await closeQuietly(c.client);
     }
   } else {
     runsError = `[${c.error.code}] ${redactText(c.error.message)}`;

@@ -77,6 +77,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
       throw new AttemptError(describeFetchError(e, timeoutMs));
     }
     if (res.status === 429 || res.status >= 500 || res.status === 408) {
+      // Discard the error body to free the connection; the status is the answer that counts.
       await res.body?.cancel().catch(() => undefined);
       throw new AttemptError(`HTTP ${res.status}`, retryAfterMs(res.headers.get('retry-after')));
     }

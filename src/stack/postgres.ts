@@ -122,6 +122,7 @@ export async function pgQuery<T = Record<string, unknown>>(port: number, sql: st
     const res = await client.query(sql);
     return res.rows as T[];
   } finally {
+    // The query's answer (or error) is what the caller gets; a failed disconnect cannot change it.
     await client.end().catch(() => undefined);
   }
 }
@@ -146,6 +147,7 @@ export async function setReplayPaused(port: number, paused: boolean): Promise<vo
 }
 
 export async function replayPaused(port: number): Promise<boolean | undefined> {
+  // A standby that does not answer has no known replay state: undefined says so to the caller.
   const rows = await pgQuery<{ paused: boolean }>(port, 'SELECT pg_is_wal_replay_paused() AS paused').catch(() => undefined);
   return rows?.[0]?.paused;
 }

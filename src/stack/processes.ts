@@ -102,6 +102,7 @@ export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Pro
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, logFile?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // Not ready yet is what a failing probe means here; the deadline below reports a real failure.
     if (await probe().catch(() => false)) return;
     await sleep(200);
   }

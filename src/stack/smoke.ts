@@ -34,6 +34,7 @@ export async function measureReplicationDelay(primaryUri: string, replicaUris: s
           withClient(uri, async (replica) => {
             const rc = replica.db(SMOKE_DB).collection<{ _id: string }>(SMOKE_COLLECTION);
             while (performance.now() - written < timeoutMs) {
+              // A failed read is "not there yet"; the timeout reports what never arrives.
               if (await rc.findOne({ _id: marker._id }).catch(() => null)) return { replicaUri: uri, delayMs: performance.now() - written };
               await sleep(5);
             }

@@ -1,4 +1,5 @@
 import { mkdirSync, chmodSync } from 'node:fs';
+import { closeQuietly } from '../store/connection.js';
 import { MongoClient } from 'mongodb';
 import { ErrorCode, ProoflineError } from '../errors.js';
 import { stackLayout, type StackLayout } from './layout.js';
@@ -41,7 +42,7 @@ export async function answersHello(uri: string, timeoutMs = 1_500): Promise<bool
   } catch {
     return false;
   } finally {
-    await client.close().catch(() => undefined);
+    await closeQuietly(client);
   }
 }
 

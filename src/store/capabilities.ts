@@ -92,6 +92,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
   const admin = client.db('admin');
   const provoked: string[] = [];
   const hello = (await admin.command({ hello: 1 })) as Document;
+  // Without buildInfo the flavour is only unknown; every capability below is still probed by trying it.
   const buildInfo = (await admin.command({ buildInfo: 1 }).catch(() => ({}))) as Document;
   const flavor = typeof buildInfo.ferretdbVersion === 'string' ? `FerretDB ${buildInfo.ferretdbVersion}` : 'MongoDB-compatible';
   const server = {
@@ -106,6 +107,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
     await admin.command({ replSetGetStatus: 1 });
   }, provoked);
 
+  // A refused serverStatus makes each of its sections "not supported" below, with the reason.
   const status = (await admin.command({ serverStatus: 1 }).catch(() => null)) as Document | null;
   const section = (name: string): Capability =>
     status && status[name] !== undefined && status[name] !== null
@@ -152,6 +154,7 @@ export async function probeCapabilities(client: MongoClient, options: ProbeOptio
         return { supported: false, detail: `${UNSUPPORTED_BY_SERVER}: the validator option was accepted but a violating insert succeeded` };
       }, provoked);
       const coll = db.collection(name);
+      // A refused insert leaves the collection empty, and the query probe below then says it proves nothing.
       await coll.insertOne({ n: 1 }).catch(() => undefined);
       jsonSchemaQuery = await attempt(async () => {
         await coll.find({ $jsonSchema: PROBE_SCHEMA }).limit(1).toArray();

@@ -1,4 +1,5 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { logger } from '../common/logger.js';
 import { serverMessage } from '../common/server-message.js';
 import { ErrorCode, ProoflineError } from '../errors.js';
 import { codeOfDriverError, isFerretBackendLost } from './driver-errors.js';
@@ -46,9 +47,19 @@ export async function connect(uri: string, options: ConnectOptions = {}): Promis
     await client.db('admin').command({ ping: 1 });
     return client;
   } catch (e) {
+    // The connection failed: the classified error below is what matters, not a failed cleanup.
     await client.close(true).catch(() => undefined);
     throw classifyConnectionError(e, uri);
   }
+}
+
+/**
+ * Close a client the caller is done with. Closing cannot change what was measured or
+ * written, and its sockets go with the process: a failure is logged at debug level for
+ * whoever chases a leak, never thrown over the caller's result.
+ */
+export async function closeQuietly(client: MongoClient | undefined): Promise<void> {
+  await client?.close().catch((e: unknown) => logger().debug({ err: redactText(String(e)) }, 'closing a database client failed'));
 }
 
 export async function withClient<T>(uri: string, fn: (client: MongoClient) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
@@ -56,7 +67,7 @@ export async function withClient<T>(uri: string, fn: (client: MongoClient) => Pr
   try {
     return await fn(client);
   } finally {
-    await client.close().catch(() => undefined);
+    await closeQuietly(client);
   }
 }
 

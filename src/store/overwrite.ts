@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import { MongoServerError, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
 import type { Logger } from '../common/logger.js';
 import { ErrorCode, ProoflineError } from '../errors.js';
 import { bulkWriteChunked } from './bulk-chunks.js';
@@ -14,6 +14,9 @@ import { bulkWriteChunked } from './bulk-chunks.js';
  * never an empty collection (two renames would leave no collection for an instant).
  */
 
+/** The server's code for a collection that does not exist (older MongoDB answers drop with it). */
+const NAMESPACE_NOT_FOUND = 26;
+
 export const TEMP_INFIX = '__pl_tmp_';
 
 export const tempName = (target: string, runId: string): string => `${target}${TEMP_INFIX}${runId}`.slice(0, 120);
@@ -24,7 +27,8 @@ export async function beginOverwrite(db: Db, target: string, runId: string, logg
   for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
     if (c.name.startsWith(prefix)) {
       logger.info({ collection: c.name }, 'overwrite: dropping the temporary collection of an unfinished earlier run');
-      await db.collection(c.name).drop().catch(() => undefined);
+      // Harmless if it fails: the leftover only holds an unfinished copy, readers never see it, and the next run tries again.
+      await db.collection(c.name).drop().catch((e: unknown) => logger.warn({ collection: c.name, err: String(e) }, 'overwrite: leftover temporary collection not dropped; the next run tries again'));
     }
   }
   return tempName(target, runId);
@@ -63,6 +67,15 @@ export async function commitOverwrite(db: Db, o: SwapOptions): Promise<'renamed'
   return 'copied';
 }
 
+/**
+ * Drop this run's temporary collection. A collection that is not there is fine (nothing
+ * was loaded yet); any other failure is thrown, so the run's result says a temporary
+ * collection was left behind (the next run drops it).
+ */
 export async function abortOverwrite(db: Db, temp: string): Promise<void> {
-  await db.collection(temp).drop().catch(() => undefined);
+  try {
+    await db.collection(temp).drop();
+  } catch (e) {
+    if (!(e instanceof MongoServerError && e.code === NAMESPACE_NOT_FOUND)) throw e;
+  }
 }
