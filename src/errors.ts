@@ -16,11 +16,14 @@ export const ErrorCode = Object.freeze({
   SERVER_ERROR: 'SERVER_ERROR',
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
   SOURCE_INVALID: 'SOURCE_INVALID',
+  SOURCE_REFUSED: 'SOURCE_REFUSED',
   CONNECTOR_FAILED: 'CONNECTOR_FAILED',
   CONNECTOR_TIMEOUT: 'CONNECTOR_TIMEOUT',
   STACK_FAILED: 'STACK_FAILED',
   UNSUPPORTED: 'UNSUPPORTED',
   WRITE_UNVERIFIED: 'WRITE_UNVERIFIED',
+  WEBHOOK_UNAVAILABLE: 'WEBHOOK_UNAVAILABLE',
+  WEBHOOK_REFUSED: 'WEBHOOK_REFUSED',
   INTERNAL: 'INTERNAL',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -46,11 +49,14 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorKind>> = Object.freeze
   SERVER_ERROR: { transient: false, exitCode: 1, hint: "Read the message: it is the server's own. Often permissions: grant clusterMonitor for the replication check." },
   SOURCE_UNAVAILABLE: { transient: true, exitCode: 1, hint: 'Retry later; check the URL or path in the stream config and the network. State was not advanced: the next run resumes.' },
   SOURCE_INVALID: { transient: false, exitCode: 1, hint: "Check that the stream's source options match the payload; look at the run's rejection reasons." },
+  SOURCE_REFUSED: { transient: false, exitCode: 1, hint: 'The source refused the request (HTTP 4xx): check the URL, the credentials and the permissions in the stream config; asking again will not help.' },
   CONNECTOR_FAILED: { transient: false, exitCode: 1, hint: "Run the connector's check by hand; see its stderr in the logs." },
   CONNECTOR_TIMEOUT: { transient: true, exitCode: 1, hint: 'Raise the connector timeout or narrow the streams.' },
   STACK_FAILED: { transient: false, exitCode: 1, hint: 'Read .stack/logs/*.log and `proofline stack status`; move ports with PROOFLINE_*_PORT.' },
   UNSUPPORTED: { transient: false, exitCode: 1, hint: "Use a server that supports it, or disable that part of the check; see the report's capability table." },
   WRITE_UNVERIFIED: { transient: false, exitCode: 1, hint: 'The server acknowledged a different number of writes than were sent: nothing was counted as stored that is not. Rerun; report it if it repeats.' },
+  WEBHOOK_UNAVAILABLE: { transient: true, exitCode: 1, hint: 'The alert receiver did not answer or failed (network, timeout, 5xx, 429); check that it is up. The alert stays firing on /metrics.' },
+  WEBHOOK_REFUSED: { transient: false, exitCode: 1, hint: 'The alert receiver rejected the payload (HTTP 4xx): check monitor.alerts.webhook.url and what the receiver expects.' },
   INTERNAL: { transient: false, exitCode: 1, hint: 'A bug: report it with the command, the redacted log (PROOFLINE_LOG_LEVEL=debug) and the report JSON.' },
 });
 

@@ -6,7 +6,8 @@ import { ProoflineError } from '../errors.js';
  * operation of a run (a count of retries and a total time spent retrying), so that a
  * long outage ends the run in bounded time instead of each call waiting its own full
  * schedule. What is worth retrying is decided by the caller's classification (the error
- * table's `transient`), never here.
+ * table's `transient`), never here. Database operations (store/db-retry.ts), HTTP
+ * sources (sources/http-fetch.ts) and alert webhooks (monitor/webhook.ts) all retry here.
  */
 
 export interface RetryPolicy {
@@ -49,12 +50,22 @@ export interface RetryOptions {
   classify: (e: unknown) => ProoflineError | undefined;
   onRetry?: (info: RetryInfo) => void;
   signal?: AbortSignal;
+  /** The least wait the failure itself asks for (an HTTP Retry-After), ms; the backoff comes on top, capped at maxDelayMs. */
+  minDelayOf?: (e: unknown) => number | undefined;
 }
 
 /** The classified error, saying the budget is spent (the code, and so the hint, stay the classified ones). */
 function givenUp(error: ProoflineError, budget: RetryBudget): ProoflineError {
   const spent = `${budget.retriesUsed} retr${budget.retriesUsed === 1 ? 'y' : 'ies'} in ${Math.round(budget.timeUsedMs / 1000)} s`;
   return new ProoflineError(error.code, `${error.message} (gave up after ${spent}: the run's retry budget is spent)`, { cause: error.cause ?? error, hint: error.hint });
+}
+
+/** A wait the caller's signal can cut short (through the global timer, which tests can fake). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
 }
 
 export async function withRetry<T>(what: string, fn: () => Promise<T>, o: RetryOptions): Promise<T> {
@@ -82,6 +93,8 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, o: RetryO
           }
           budget.retriesUsed += 1;
           o.onRetry?.({ what, attempt, error, retriesLeft: budget.retriesLeft });
+          const asked = o.minDelayOf?.(e);
+          if (asked !== undefined) await pause(Math.min(asked, budget.policy.maxDelayMs), o.signal);
           throw error;
         }
       },

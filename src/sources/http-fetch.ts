@@ -1,14 +1,15 @@
-import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../common/logger.js';
 import { redactUri } from '../common/redact.js';
+import { RetryBudget, withRetry } from '../common/retry.js';
 import { ErrorCode, ProoflineError, errorMessage } from '../errors.js';
 
 /**
- * GET a JSON document with a timeout per attempt and retries with exponential backoff on
- * network errors, timeouts, truncated or non-JSON bodies, 5xx and 429 (honouring
- * Retry-After, in seconds or as an HTTP date). Other 4xx are not retried: asking again
- * will not fix a 404 or a 401. After the last try the error names the (redacted) URL and
- * the number of attempts.
+ * GET a JSON document with a timeout per attempt. Each failure is classified: network
+ * errors, timeouts, truncated or non-JSON bodies, 5xx, 408 and 429 are SOURCE_UNAVAILABLE
+ * (transient: retried with exponential backoff by the one retry helper, honouring
+ * Retry-After in seconds or as an HTTP date); other 4xx are SOURCE_REFUSED (terminal:
+ * asking again will not fix a 404 or a 401). After the last try the error names the
+ * (redacted) URL and the number of attempts.
  */
 
 export interface FetchJsonOptions {
@@ -30,12 +31,13 @@ export interface FetchJsonResult {
   bytes: number;
 }
 
-class AttemptError extends Error {
+/** One failed attempt worth another: the reason, and the wait the server asked for. */
+class AttemptError extends ProoflineError {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    super(ErrorCode.SOURCE_UNAVAILABLE, message);
     this.name = 'AttemptError';
   }
 }
@@ -48,13 +50,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason as Error)), { once: true });
-  });
 
 export async function fetchJson(url: string, options: FetchJsonOptions = {}): Promise<FetchJsonResult> {
   const safeUrl = redactUri(url);
@@ -73,7 +68,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
     try {
       res = await fetch(target, { signal: AbortSignal.any(signals), headers });
     } catch (e) {
-      if (options.signal?.aborted) throw new AbortError('aborted');
+      if (options.signal?.aborted) throw options.signal.reason ?? e;
       throw new AttemptError(describeFetchError(e, timeoutMs));
     }
     if (res.status === 429 || res.status >= 500 || res.status === 408) {
@@ -83,7 +78,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
-      throw new AbortError(new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `GET ${safeUrl} answered HTTP ${res.status}; not retried (a client error will not fix itself)`));
+      throw new ProoflineError(ErrorCode.SOURCE_REFUSED, `GET ${safeUrl} answered HTTP ${res.status}; not retried (a client error will not fix itself)`);
     }
     try {
       text = await res.text();
@@ -97,26 +92,21 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
     }
   };
 
+  const budget = new RetryBudget({ retries, maxTimeMs: Number.POSITIVE_INFINITY, minDelayMs: options.retryBaseMs ?? 500, maxDelayMs });
   try {
-    return await pRetry(attempt, {
-      retries,
-      minTimeout: options.retryBaseMs ?? 500,
-      factor: 2,
-      maxTimeout: maxDelayMs,
-      randomize: false,
-      signal: options.signal,
-      onFailedAttempt: async (err) => {
-        const wait = (err as unknown as AttemptError).retryAfterMs;
-        options.logger?.warn({ url: safeUrl, attempt: err.attemptNumber, retriesLeft: err.retriesLeft, error: err.message, retryAfterMs: wait }, 'HTTP source attempt failed');
-        // p-retry adds its own backoff after this; Retry-After is the server's minimum.
-        if (wait !== undefined && err.retriesLeft > 0) await sleep(Math.min(wait, maxDelayMs), options.signal);
-      },
+    return await withRetry('GET', attempt, {
+      budget,
+      // Attempt failures are classified where they happen; anything else (an abort) is not retried.
+      classify: (e) => (e instanceof ProoflineError ? e : undefined),
+      minDelayOf: (e) => (e instanceof AttemptError ? e.retryAfterMs : undefined),
+      onRetry: (r) => options.logger?.warn({ url: safeUrl, attempt: r.attempt, retriesLeft: r.retriesLeft, error: r.error.message }, 'HTTP source attempt failed'),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (e) {
-    if (e instanceof ProoflineError) throw e;
-    const reason = errorMessage(e);
-    throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `GET ${safeUrl} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`, {
-      cause: e,
+    if (!(e instanceof AttemptError) && !(e instanceof ProoflineError && e.cause instanceof AttemptError)) throw e;
+    const last = e instanceof AttemptError ? e : (e.cause as AttemptError);
+    throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, `GET ${safeUrl} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last.message}`, {
+      cause: last,
       hint: 'the server may be down or rate-limiting; retry later or raise retries/timeout_ms in the source config',
     });
   }

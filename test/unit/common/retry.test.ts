@@ -116,4 +116,21 @@ describe('withRetry', () => {
     await expect(p).rejects.toThrow();
     expect(seen).toEqual(['write CONNECTION_REFUSED 1', 'write CONNECTION_REFUSED 0']);
   });
+
+  it('waits at least what the failure asks for (Retry-After), capped at the longest delay', async () => {
+    const budget = new RetryBudget({ retries: 2, maxTimeMs: 600_000, minDelayMs: 10, maxDelayMs: 30_000 });
+    const at: number[] = [];
+    const p = withRetry(
+      'GET',
+      async () => {
+        at.push(Date.now());
+        if (at.length === 1) throw new ProoflineError(ErrorCode.SOURCE_UNAVAILABLE, 'HTTP 429');
+        return 'ok';
+      },
+      { budget, classify, minDelayOf: () => 20_000 },
+    );
+    await vi.runAllTimersAsync();
+    await expect(p).resolves.toBe('ok');
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(20_000);
+  });
 });

@@ -79,6 +79,9 @@ describe('fetchJson against a local HTTP server', () => {
     const err = (await fetchJson(server.url, fast).catch((e: unknown) => e)) as ProoflineError;
     expect(server.requests()).toBe(1);
     expect(err.message).toMatch(/HTTP 404; not retried/);
+    // Classified as refused: terminal, so no retry helper retries it, here or in the run.
+    expect(err.code).toBe('SOURCE_REFUSED');
+    expect(err.transient).toBe(false);
   });
 
   it('times out a server that never answers, then reports it', async () => {
