@@ -1,12 +1,10 @@
 import type { Db } from 'mongodb';
-import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
-import type { Logger } from '../common/logger.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, tryConnect, unreachableFinding, type Connected, type Endpoint, type Reachability } from './endpoints.js';
+import { describeEndpoint, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
+import type { CheckContext } from './check-session.js';
 import { askOverNetwork, resolveTopology } from './topology-probe.js';
-import type { StalenessWatch } from './replication-staleness.js';
 import { elapsedMs, summarize } from './stats.js';
 import { serverMessage } from '../common/server-message.js';
 
@@ -20,15 +18,6 @@ import { serverMessage } from '../common/server-message.js';
 export const AVAILABILITY_OPS = ['insert', 'find', 'update', 'delete', 'aggregate'] as const;
 export type AvailabilityOp = (typeof AVAILABILITY_OPS)[number];
 const READ_OPS: AvailabilityOp[] = ['find', 'aggregate'];
-
-export interface CheckContext {
-  logger?: Logger;
-  signal?: AbortSignal;
-  /** Shared by the checks of one run: a member found unreachable is not waited for again. */
-  reach?: Reachability;
-  /** Kept by a long-lived process (the monitor): measures how stale a replica really is, across runs. */
-  staleness?: StalenessWatch;
-}
 
 type Latencies = Partial<Record<'connect' | 'ping' | AvailabilityOp, number[]>>;
 
@@ -76,7 +65,8 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
   const cfg = config.checks.availability;
   const labels = { endpoint: endpoint.label, host: endpoint.host, role: endpoint.role };
   const lat: Latencies = {};
-  const conn = knownFailure ?? (await tryConnect(endpoint, config, ctx.reach));
+  // A fresh client: this check times the connection itself.
+  const conn = knownFailure ?? (await ctx.session.member(endpoint, { fresh: true }));
   if (!conn.ok) {
     b.measure('endpoint_up', 0, { labels });
     unreachableFinding(b, endpoint, conn.error, labels);
@@ -99,8 +89,6 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
     }
   } catch (e) {
     b.finding(CheckStatus.FAIL, `${describeEndpoint(endpoint)}: an operation failed: ${serverMessage(e)}`, labels);
-  } finally {
-    await closeQuietly(client);
   }
 
   const connectKey = b.measure('connect_ms', conn.connectMs, { unit: 'ms', labels });
@@ -118,10 +106,10 @@ async function checkEndpoint(b: ResultBuilder, endpoint: Endpoint, config: Pipel
   return lat;
 }
 
-export async function checkAvailability(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+export async function checkAvailability(config: PipelineConfig, ctx: CheckContext): Promise<CheckResult> {
   const b = new ResultBuilder('availability');
   // Behind a mongos every shard's members are measured too (src/checks/topology.ts).
-  const topology = await resolveTopology(config, askOverNetwork(config, ctx.reach));
+  const topology = await resolveTopology(config, askOverNetwork(ctx.session));
   const endpoints = topology.groups.flatMap((g) => [g.primary, ...g.replicas]);
   for (const note of topology.notes) b.finding(CheckStatus.WARN, note);
   const latencies: Record<string, Latencies> = {};

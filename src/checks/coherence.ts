@@ -1,11 +1,10 @@
 import type { Db } from 'mongodb';
-import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { CoherenceCheckConfig, CoherencePair } from '../config/checks.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
-import type { CheckContext } from './availability.js';
+import { describeEndpoint, endpointsOf, unreachableFinding } from './endpoints.js';
+import type { CheckContext } from './check-session.js';
 import { get, toEpochMs } from './quality-rules.js';
 import { HourProfile, Reservoir, bestShift, compareDistributions, medianDifference, quantilesOf, type Quantiles } from './coherence-stats.js';
 
@@ -206,7 +205,7 @@ function comparePairs(b: ResultBuilder, cfg: CoherenceCheckConfig, g: Gathered):
   });
 }
 
-export async function checkCoherence(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+export async function checkCoherence(config: PipelineConfig, ctx: CheckContext): Promise<CheckResult> {
   const cfg = config.checks.coherence;
   const b = new ResultBuilder('coherence');
   const collection = cfg.collection ?? config.checks.quality.collection;
@@ -215,17 +214,12 @@ export async function checkCoherence(config: PipelineConfig, ctx: CheckContext =
     return b.build(() => 'no coherence comparison configured');
   }
   const primary = endpointsOf(config)[0]!;
-  const conn = await tryConnect(primary, config, ctx.reach);
+  const conn = await ctx.session.member(primary);
   if (!conn.ok) {
     unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot compare sources: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);
   }
-  let g: Gathered;
-  try {
-    g = await gather(conn.client.db(config.mongodb.database), collection, cfg, ctx);
-  } finally {
-    await closeQuietly(conn.client);
-  }
+  const g: Gathered = await gather(conn.client.db(config.mongodb.database), collection, cfg, ctx);
   const sources = [...g.counts.keys()].sort();
   b.evidence.collection = collection;
   b.evidence.reference = cfg.reference ?? null;

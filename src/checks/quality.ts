@@ -1,11 +1,10 @@
 import type { Db } from 'mongodb';
-import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { DuplicatesRule, FreshnessRule, QualityRule } from '../config/checks.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
-import type { CheckContext } from './availability.js';
+import { describeEndpoint, endpointsOf, unreachableFinding } from './endpoints.js';
+import type { CheckContext } from './check-session.js';
 import { parseDuration } from '../common/duration.js';
 import { crossField, nullRate, range, ruleName, toEpochMs, volume, type StreamEvaluator, type StreamOutcome } from './quality-rules.js';
 
@@ -109,7 +108,7 @@ function judgeRule(b: ResultBuilder, rule: QualityRule, o: RuleOutcome): void {
   }
 }
 
-export async function checkQuality(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+export async function checkQuality(config: PipelineConfig, ctx: CheckContext): Promise<CheckResult> {
   const cfg = config.checks.quality;
   const b = new ResultBuilder('quality');
   const outcomes: RuleOutcome[] = [];
@@ -121,27 +120,23 @@ export async function checkQuality(config: PipelineConfig, ctx: CheckContext = {
     return b.build(() => 'no quality rule configured');
   }
   const primary = endpointsOf(config)[0]!;
-  const conn = await tryConnect(primary, config, ctx.reach);
+  const conn = await ctx.session.member(primary);
   if (!conn.ok) {
     unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot evaluate rules: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);
   }
-  try {
-    const db = conn.client.db(config.mongodb.database);
-    const byCollection = new Map<string, QualityRule[]>();
-    for (const r of cfg.rules) {
-      const c = r.collection ?? cfg.collection;
-      if (c) byCollection.set(c, [...(byCollection.get(c) ?? []), r]);
-    }
-    for (const [collection, rules] of byCollection) {
-      const results = await evaluateCollection(db, collection, rules, ctx);
-      rules.forEach((rule, i) => {
-        outcomes.push(results[i]!);
-        judgeRule(b, rule, results[i]!);
-      });
-    }
-  } finally {
-    await closeQuietly(conn.client);
+  const db = conn.client.db(config.mongodb.database);
+  const byCollection = new Map<string, QualityRule[]>();
+  for (const r of cfg.rules) {
+    const c = r.collection ?? cfg.collection;
+    if (c) byCollection.set(c, [...(byCollection.get(c) ?? []), r]);
+  }
+  for (const [collection, rules] of byCollection) {
+    const results = await evaluateCollection(db, collection, rules, ctx);
+    rules.forEach((rule, i) => {
+      outcomes.push(results[i]!);
+      judgeRule(b, rule, results[i]!);
+    });
   }
   return b.build((status) => {
     const failing = b.findings.filter((f) => f.status === CheckStatus.FAIL || f.status === CheckStatus.WARN).length;

@@ -1,7 +1,7 @@
 import type { MongoClient } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { formatMs } from '../common/duration.js';
-import type { CheckContext } from './availability.js';
+import type { CheckContext } from './check-session.js';
 import type { ResultBuilder } from './builder.js';
 import { describeEndpoint, type Endpoint } from './endpoints.js';
 import { pollVisible, writeConcernOf, type Member } from './replication-members.js';

@@ -1,6 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
-import type { CheckContext } from './availability.js';
+import type { CheckContext } from './check-session.js';
 import type { ResultBuilder } from './builder.js';
 import { describeEndpoint } from './endpoints.js';
 import { pollVisible, visibleOn, writeConcernOf, type Member } from './replication-members.js';

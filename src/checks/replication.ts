@@ -1,10 +1,9 @@
 import type { PipelineConfig } from '../config/load.js';
-import { closeQuietly } from '../store/connection.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { tryConnect, unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
+import { unreachableFinding, type Connected, type Endpoint } from './endpoints.js';
 import { askOverNetwork, resolveTopology } from './topology-probe.js';
-import type { CheckContext } from './availability.js';
+import type { CheckContext } from './check-session.js';
 import { knowsCollection, visibleOn, type Member } from './replication-members.js';
 import { markers } from './replication-markers.js';
 import { measureServerLag } from './replication-server-lag.js';
@@ -22,42 +21,37 @@ import { divergence } from './replication-divergence.js';
 /** One replica set: markers, server lag, update visibility and divergence, from its primary to its replicas. */
 async function measureReplicaSet(b: ResultBuilder, primaryEndpoint: Endpoint, replicaEndpoints: Endpoint[], config: PipelineConfig, ctx: CheckContext, knownFailure?: Connected): Promise<void> {
   const cfg = config.checks.replication;
-  const p = knownFailure ?? (await tryConnect(primaryEndpoint, config, ctx.reach));
+  const p = knownFailure ?? (await ctx.session.member(primaryEndpoint));
   if (!p.ok) {
     unreachableFinding(b, primaryEndpoint, p.error, { endpoint: primaryEndpoint.label });
     return;
   }
   const members: Member[] = [];
-  try {
-    for (const e of replicaEndpoints) {
-      const c = await tryConnect(e, config, ctx.reach);
-      const labels = { endpoint: e.label, host: e.host };
-      b.measure('replica_up', c.ok ? 1 : 0, { labels });
-      if (c.ok) members.push({ endpoint: e, client: c.client });
-      else unreachableFinding(b, e, c.error, labels);
-    }
-    const dbName = config.mongodb.database;
-    if (!(await knowsCollection(p.client, dbName, cfg.marker_collection))) {
-      // Another run may create it at the same moment; if creating really failed, the marker writes say so.
-      await p.client.db(dbName).createCollection(cfg.marker_collection).catch(() => undefined);
-    }
-    const ready = await visibleOn(b, members, dbName, cfg.marker_collection, 'replication markers');
-    await markers(b, p.client, ready, config, ctx);
-
-    await measureServerLag(b, p.client, primaryEndpoint, config);
-
-    await updateProbe(b, p.client, ready, config, ctx);
-    await divergence(b, p.client, ready, config);
-  } finally {
-    await closeQuietly(p.client);
-    await Promise.all(members.map((m) => closeQuietly(m.client)));
+  for (const e of replicaEndpoints) {
+    const c = await ctx.session.member(e);
+    const labels = { endpoint: e.label, host: e.host };
+    b.measure('replica_up', c.ok ? 1 : 0, { labels });
+    if (c.ok) members.push({ endpoint: e, client: c.client });
+    else unreachableFinding(b, e, c.error, labels);
   }
+  const dbName = config.mongodb.database;
+  if (!(await knowsCollection(p.client, dbName, cfg.marker_collection))) {
+    // Another run may create it at the same moment; if creating really failed, the marker writes say so.
+    await p.client.db(dbName).createCollection(cfg.marker_collection).catch(() => undefined);
+  }
+  const ready = await visibleOn(b, members, dbName, cfg.marker_collection, 'replication markers');
+  await markers(b, p.client, ready, config, ctx);
+
+  await measureServerLag(b, p.client, primaryEndpoint, config);
+
+  await updateProbe(b, p.client, ready, config, ctx);
+  await divergence(b, p.client, ready, config);
 }
 
-export async function checkReplication(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+export async function checkReplication(config: PipelineConfig, ctx: CheckContext): Promise<CheckResult> {
   const b = new ResultBuilder('replication');
   // One group for the configured deployment; behind a mongos, one more per shard replica set.
-  const topology = await resolveTopology(config, askOverNetwork(config, ctx.reach));
+  const topology = await resolveTopology(config, askOverNetwork(ctx.session));
   for (const note of topology.notes) b.finding(CheckStatus.WARN, note);
   const groups = topology.groups.filter((g) => g.replicas.length > 0);
   if (groups.length === 0) {

@@ -7,7 +7,7 @@ import { checkSchema } from './schema.js';
 import { checkQuality } from './quality.js';
 import { checkReplication } from './replication.js';
 import { checkCoherence } from './coherence.js';
-import { Reachability } from './endpoints.js';
+import { CheckSession, type CheckContext } from './check-session.js';
 import type { StalenessWatch } from './replication-staleness.js';
 import { serverMessage } from '../common/server-message.js';
 
@@ -22,13 +22,13 @@ import { serverMessage } from '../common/server-message.js';
 export interface RunCheckOptions {
   logger?: Logger;
   signal?: AbortSignal;
-  /** Shared by the checks of one run (runChecks makes one): an unreachable member costs one timeout per run. */
-  reach?: Reachability;
+  /** The run's database session, shared by its checks (runChecks makes one): an unreachable member costs one timeout per run. */
+  session?: CheckSession;
   /** The monitor's: keeps polling markers a stale replica has not shown (src/checks/replication-staleness.ts). */
   staleness?: StalenessWatch;
 }
 
-const CHECKS: Record<CheckName, (config: PipelineConfig, options: RunCheckOptions) => Promise<CheckResult>> = {
+const CHECKS: Record<CheckName, (config: PipelineConfig, ctx: CheckContext) => Promise<CheckResult>> = {
   availability: checkAvailability,
   schema: checkSchema,
   quality: checkQuality,
@@ -56,26 +56,34 @@ function crashed(name: CheckName, e: unknown, started: number, startedAt: string
 export async function runCheck(name: CheckName, config: PipelineConfig, options: RunCheckOptions = {}): Promise<CheckResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  // Alone (a monitor tick), a check has a session of its own; in a run, the run's.
+  const session = options.session ?? new CheckSession(config);
   try {
-    const result = await CHECKS[name](config, options);
+    const result = await CHECKS[name](config, { ...options, session });
     options.logger?.info({ check: name, status: result.status, durationMs: result.durationMs }, result.summary);
     return result;
   } catch (e) {
     if (isUsageOrConfigError(e)) throw e;
     options.logger?.warn({ check: name, err: e }, 'check could not run');
     return crashed(name, e, started, startedAt);
+  } finally {
+    if (!options.session) await session.close();
   }
 }
 
 /** `all` runs every enabled check, in a fixed order; named checks run even if disabled. */
 export async function runChecks(config: PipelineConfig, names: CheckName[] | 'all', options: RunCheckOptions = {}): Promise<CheckResult[]> {
   const selected = names === 'all' ? CHECK_NAMES.filter((n) => config.checks[n].enabled) : names;
-  const reach = options.reach ?? new Reachability();
+  const session = options.session ?? new CheckSession(config);
   const results: CheckResult[] = [];
-  for (const name of selected) {
-    if (options.signal?.aborted) break;
-    reach.current = `the ${name} check`;
-    results.push(await runCheck(name, config, { ...options, reach }));
+  try {
+    for (const name of selected) {
+      if (options.signal?.aborted) break;
+      session.current = `the ${name} check`;
+      results.push(await runCheck(name, config, { ...options, session }));
+    }
+  } finally {
+    if (!options.session) await session.close();
   }
   return results;
 }

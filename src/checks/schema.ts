@@ -1,13 +1,12 @@
 import type { Collection, Document, MongoClient } from 'mongodb';
-import { closeQuietly } from '../store/connection.js';
 import { configPath, type PipelineConfig } from '../config/load.js';
 import type { SchemaTarget } from '../config/checks.js';
 import { UNSUPPORTED_BY_SERVER } from '../store/capabilities.js';
 import { capabilitiesOf } from '../store/capability-cache.js';
 import { CheckStatus, type CheckResult } from './result.js';
 import { ResultBuilder, firstProblem } from './builder.js';
-import { describeEndpoint, endpointsOf, tryConnect, unreachableFinding } from './endpoints.js';
-import type { CheckContext } from './availability.js';
+import { describeEndpoint, endpointsOf, unreachableFinding } from './endpoints.js';
+import type { CheckContext } from './check-session.js';
 import { toMongoJsonSchema } from '../model/mongo-json-schema.js';
 import { compileValidator, loadSchema, schemaDeclaresId, toJsonView, type FieldFailure } from '../model/schema.js';
 import { serverMessage } from '../common/server-message.js';
@@ -101,7 +100,7 @@ async function scan(client: MongoClient, config: PipelineConfig, target: SchemaT
   return v;
 }
 
-export async function checkSchema(config: PipelineConfig, ctx: CheckContext = {}): Promise<CheckResult> {
+export async function checkSchema(config: PipelineConfig, ctx: CheckContext): Promise<CheckResult> {
   const cfg = config.checks.schema;
   const b = new ResultBuilder('schema');
   const results: CollectionValidity[] = [];
@@ -111,37 +110,33 @@ export async function checkSchema(config: PipelineConfig, ctx: CheckContext = {}
     return b.build(() => 'nothing to validate: checks.schema.collections is empty');
   }
   const primary = endpointsOf(config)[0]!;
-  const conn = await tryConnect(primary, config, ctx.reach);
+  const conn = await ctx.session.member(primary);
   if (!conn.ok) {
     unreachableFinding(b, primary, conn.error);
     return b.build(() => `cannot validate: ${describeEndpoint(primary)} unreachable [${conn.error.code}]`);
   }
-  try {
-    for (const target of cfg.collections) {
-      const v = await scan(conn.client, config, target, ctx);
-      results.push(v);
-      const labels = { collection: v.collection };
-      b.measure('documents_checked', v.checked, { labels });
-      b.measure('documents_invalid', v.invalid, { labels });
-      const rateKey = b.measure('invalid_rate', v.invalid_rate, { labels });
-      b.measure('server_invalid', v.server_invalid, { labels });
-      for (const [rule, n] of Object.entries(v.by_rule)) b.measure('invalid_by_rule', n, { labels: { ...labels, rule }, key: `invalid_by_rule[${v.collection}/${rule}]` });
-      for (const [source, s] of Object.entries(v.by_source)) {
-        b.measure('invalid_rate_by_source', s.checked ? s.invalid / s.checked : null, { labels: { ...labels, source }, key: `invalid_rate_by_source[${v.collection}/${source}]` });
-      }
-      if (v.checked === 0) {
-        b.finding(CheckStatus.WARN, `${v.collection}: no documents to validate (empty or missing collection)`, labels);
-        continue;
-      }
-      b.judge(rateKey, '<=', cfg.max_invalid_rate, `${v.collection}: invalid rate (${v.invalid}/${v.checked} documents, ${v.mode})`);
-      b.finding(
-        v.server_invalid === null ? CheckStatus.UNSUPPORTED : CheckStatus.PASS,
-        v.server_invalid === null ? `${v.collection}: ${v.server_note}` : `${v.collection}: server counts ${v.server_invalid} invalid, proofline ${v.invalid}`,
-        labels,
-      );
+  for (const target of cfg.collections) {
+    const v = await scan(conn.client, config, target, ctx);
+    results.push(v);
+    const labels = { collection: v.collection };
+    b.measure('documents_checked', v.checked, { labels });
+    b.measure('documents_invalid', v.invalid, { labels });
+    const rateKey = b.measure('invalid_rate', v.invalid_rate, { labels });
+    b.measure('server_invalid', v.server_invalid, { labels });
+    for (const [rule, n] of Object.entries(v.by_rule)) b.measure('invalid_by_rule', n, { labels: { ...labels, rule }, key: `invalid_by_rule[${v.collection}/${rule}]` });
+    for (const [source, s] of Object.entries(v.by_source)) {
+      b.measure('invalid_rate_by_source', s.checked ? s.invalid / s.checked : null, { labels: { ...labels, source }, key: `invalid_rate_by_source[${v.collection}/${source}]` });
     }
-  } finally {
-    await closeQuietly(conn.client);
+    if (v.checked === 0) {
+      b.finding(CheckStatus.WARN, `${v.collection}: no documents to validate (empty or missing collection)`, labels);
+      continue;
+    }
+    b.judge(rateKey, '<=', cfg.max_invalid_rate, `${v.collection}: invalid rate (${v.invalid}/${v.checked} documents, ${v.mode})`);
+    b.finding(
+      v.server_invalid === null ? CheckStatus.UNSUPPORTED : CheckStatus.PASS,
+      v.server_invalid === null ? `${v.collection}: ${v.server_note}` : `${v.collection}: server counts ${v.server_invalid} invalid, proofline ${v.invalid}`,
+      labels,
+    );
   }
   return b.build((status) => {
     const parts = results.map((r) => `${r.collection}: ${r.invalid}/${r.checked} invalid (${r.invalid_rate === null ? 'n/a' : `${(r.invalid_rate * 100).toFixed(2)}%`})`);

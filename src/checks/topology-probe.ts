@@ -2,7 +2,8 @@ import type { Document } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import { ProoflineError, errorMessage } from '../errors.js';
 import { redactText } from '../common/redact.js';
-import { endpointsOf, tryConnect, type Endpoint, type Reachability } from './endpoints.js';
+import { endpointsOf, type Endpoint } from './endpoints.js';
+import type { CheckSession } from './check-session.js';
 import { discoveredReplicas, readHello, readShardList, shardGroup, type EndpointGroup, type TopologyKind } from './topology.js';
 
 /**
@@ -60,15 +61,11 @@ export async function resolveTopology(config: PipelineConfig, ask: AskServer): P
   return { kind: 'sharded', groups, notes: shards.length ? [] : ['mongos found, but listShards lists no shard'] };
 }
 
-/** The production AskServer: one short-lived connection per question, with the checks' timeout. */
-export function askOverNetwork(config: PipelineConfig, reach?: Reachability): AskServer {
+/** The production AskServer: the question asked on the run's client of that member. */
+export function askOverNetwork(session: CheckSession): AskServer {
   return async (endpoint, command) => {
-    const c = await tryConnect(endpoint, config, reach);
+    const c = await session.member(endpoint);
     if (!c.ok) throw c.error;
-    try {
-      return await c.client.db('admin').command(command);
-    } finally {
-      await c.client.close().catch(() => undefined); // closing a client that answered: nothing to lose
-    }
+    return c.client.db('admin').command(command);
   };
 }

@@ -3,10 +3,11 @@ import { Option, type Command } from 'commander';
 import { loadConfig, type PipelineConfig } from '../config/load.js';
 import { CHECK_NAMES, type CheckName, type CheckResult } from '../checks/result.js';
 import { isCheckName, runChecks } from '../checks/run.js';
-import { Reachability, endpointsOf } from '../checks/endpoints.js';
+import { endpointsOf } from '../checks/endpoints.js';
+import { CheckSession } from '../checks/check-session.js';
 import { UsageError } from '../errors.js';
 import { logger, quietOnTerminal } from '../common/logger.js';
-import { sessionOf, withSession } from '../store/session.js';
+import { capabilitiesOf } from '../store/capability-cache.js';
 import { renderTable } from '../report/table.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -22,12 +23,13 @@ const FORMATS = ['table', 'json', 'junit', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Server identity for the report header; a report is still written when the server is down. */
-async function serverInfo(config: PipelineConfig, reach: Reachability): Promise<unknown> {
-  // The checks found the primary down: do not wait for another timeout to say so.
-  if (reach.knownDown(endpointsOf(config)[0]!)) return null;
-  const spec = { ...sessionOf(config, 'proofline-check', logger()), timeoutMs: Math.min(config.mongodb.timeout_ms, 3_000) };
+async function serverInfo(config: PipelineConfig, session: CheckSession): Promise<unknown> {
+  // The checks' session: a primary they found down is not waited for again.
+  const primary = endpointsOf(config)[0]!;
+  const c = await session.member(primary);
+  if (!c.ok) return null;
   // The header's server identity is a courtesy: a report is written without it when the server does not answer.
-  return withSession(spec, (s) => s.capabilities()).catch(() => null);
+  return capabilitiesOf(c.client, primary.uri).catch(() => null);
 }
 
 export async function render(format: Format, results: CheckResult[], context: ReportContext): Promise<string> {
@@ -56,13 +58,19 @@ export function registerCheckCommand(program: Command): void {
       if (check !== 'all' && !isCheckName(check)) throw new UsageError(`unknown check "${check}": expected one of ${CHECK_NAMES.join(', ')}, all`);
       const config = loadConfig(opts.config);
       const names: CheckName[] | 'all' = check === 'all' ? 'all' : [check as CheckName];
-      const reach = new Reachability();
-      const results = await runChecks(config, names, { logger: logger(), reach });
-      const context: ReportContext = {
-        pipeline: config.name,
-        generatedAt: new Date().toISOString(),
-        ...(opts.format === 'json' || opts.format === 'html' ? { server: await serverInfo(config, reach) } : {}),
-      };
+      const session = new CheckSession(config);
+      let results: CheckResult[];
+      let context: ReportContext;
+      try {
+        results = await runChecks(config, names, { logger: logger(), session });
+        context = {
+          pipeline: config.name,
+          generatedAt: new Date().toISOString(),
+          ...(opts.format === 'json' || opts.format === 'html' ? { server: await serverInfo(config, session) } : {}),
+        };
+      } finally {
+        await session.close();
+      }
       const text = await render(opts.format, results, context);
       if (opts.out) {
         writeFileSync(opts.out, text);

@@ -1,7 +1,7 @@
 import type { Document, MongoClient } from 'mongodb';
-import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
-import { endpointsOf, tryConnect, type Endpoint, type Reachability } from '../checks/endpoints.js';
+import { endpointsOf, type Endpoint } from '../checks/endpoints.js';
+import type { CheckSession } from '../checks/check-session.js';
 import type { Capabilities } from '../store/capabilities.js';
 import { capabilitiesOf } from '../store/capability-cache.js';
 import { filterServerLog, isNotable, type FilteredLog, type ServerLogLine } from '../monitor/server-log.js';
@@ -68,9 +68,9 @@ async function logExcerpt(client: MongoClient, caps: Capabilities): Promise<LogE
   }
 }
 
-async function describeMember(endpoint: Endpoint, config: PipelineConfig, reach?: Reachability): Promise<MemberEnvironment> {
+async function describeMember(endpoint: Endpoint, session: CheckSession): Promise<MemberEnvironment> {
   const base = { label: endpoint.label, role: endpoint.role, host: endpoint.host };
-  const c = await tryConnect(endpoint, config, reach);
+  const c = await session.member(endpoint);
   if (!c.ok) return { ...base, reachable: false, connectMs: c.connectMs, error: `[${c.error.code}] ${redactText(c.error.message)}` };
   try {
     const h = (await c.client.db('admin').command({ hello: 1 })) as Document;
@@ -91,8 +91,6 @@ async function describeMember(endpoint: Endpoint, config: PipelineConfig, reach?
     };
   } catch (e) {
     return { ...base, reachable: false, connectMs: c.connectMs, error: redactText(errorMessage(e)) };
-  } finally {
-    await closeQuietly(c.client);
   }
 }
 
@@ -108,11 +106,11 @@ export function describeTopology(members: MemberEnvironment[]): string {
   return parts.join('; ');
 }
 
-/** `reach`: what the report's checks already learnt; a member they found down is not waited for again. */
-export async function collectEnvironment(config: PipelineConfig, reach?: Reachability): Promise<EnvironmentReport> {
+/** `session`: the report's, shared with its checks; a member they found down is not waited for again. */
+export async function collectEnvironment(config: PipelineConfig, session: CheckSession): Promise<EnvironmentReport> {
   const members: MemberEnvironment[] = [];
   // One at a time: the probe writes a scratch collection on the primary, and a report
   // is not a load test.
-  for (const endpoint of endpointsOf(config)) members.push(await describeMember(endpoint, config, reach));
+  for (const endpoint of endpointsOf(config)) members.push(await describeMember(endpoint, session));
   return { members, topology: describeTopology(members) };
 }

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { closeQuietly } from '../store/connection.js';
 import type { PipelineConfig } from '../config/load.js';
 import { runChecks, type RunCheckOptions } from '../checks/run.js';
 import { CHECK_NAMES, type CheckName, type CheckResult, type CheckStatus } from '../checks/result.js';
-import { Reachability, endpointsOf, tryConnect } from '../checks/endpoints.js';
+import { endpointsOf } from '../checks/endpoints.js';
+import { CheckSession } from '../checks/check-session.js';
 import { redactText } from '../common/redact.js';
 import { overallStatus } from './context.js';
 import { collectEnvironment, type EnvironmentReport } from './environment.js';
@@ -55,20 +55,27 @@ export interface EvidenceBundle {
 export const DEFAULT_HISTORY_MAX_AGE_MS = 15 * 60_000;
 
 export async function buildEvidence(config: PipelineConfig, options: EvidenceOptions = {}): Promise<EvidenceBundle> {
-  const now = options.now ?? (() => new Date());
   const enabled = CHECK_NAMES.filter((n) => config.checks[n]?.enabled !== false);
+  // One session for the whole report: with the primary down, the runs, every check and
+  // the environment say so after one timeout, not one each.
+  const session = options.session ?? new CheckSession(config);
+  try {
+    return await collect(config, options, session, enabled);
+  } finally {
+    if (!options.session) await session.close();
+  }
+}
+
+async function collect(config: PipelineConfig, options: EvidenceOptions, session: CheckSession, enabled: CheckName[]): Promise<EvidenceBundle> {
+  const now = options.now ?? (() => new Date());
   let runs: RunSummary[] = [];
   let runsError: string | undefined;
   let history: HistoryLookup | undefined;
   let profile: CollectionProfile[] = [];
   let quarantine: QuarantineReport[] = [];
-
-  // One memory of unreachable members for the whole report: with the primary down, the
-  // runs, every check and the environment say so after one timeout, not one each.
-  const reach = options.reach ?? new Reachability();
-  reach.current = 'the read of the sync runs';
+  session.current = 'the read of the sync runs';
   const primary = endpointsOf(config)[0]!;
-  const c = await tryConnect(primary, config, reach);
+  const c = await session.member(primary);
   if (c.ok) {
     try {
       const db = c.client.db(config.mongodb.database);
@@ -80,8 +87,6 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
       if (options.fromHistory) history = await readHistory(db, config, options.historyMaxAgeMs ?? DEFAULT_HISTORY_MAX_AGE_MS, now().getTime());
     } catch (e) {
       runsError = serverMessage(e);
-    } finally {
-      await closeQuietly(c.client);
     }
   } else {
     runsError = `[${c.error.code}] ${redactText(c.error.message)}`;
@@ -89,14 +94,14 @@ export async function buildEvidence(config: PipelineConfig, options: EvidenceOpt
 
   const reused = history?.results ?? {};
   const live = enabled.filter((n) => !reused[n]);
-  const liveResults = await runChecks(config, live, { ...options, reach });
+  const liveResults = await runChecks(config, live, { ...options, session });
   const byName = new Map<CheckName, CheckResult>(liveResults.map((r) => [r.name, r]));
   const checks = enabled.map((n) => reused[n] ?? byName.get(n)).filter((r): r is CheckResult => Boolean(r));
   const checkSources: Partial<Record<CheckName, string>> = {};
   for (const n of enabled) checkSources[n] = reused[n] ? history!.notes[n]! : options.fromHistory ? `live (${history?.notes[n] ?? 'history unreadable'})` : 'live';
 
-  reach.current = 'the environment probe';
-  const environment = await collectEnvironment(config, reach);
+  session.current = 'the environment probe';
+  const environment = await collectEnvironment(config, session);
   return {
     kind: 'proofline-evidence',
     version: 1,

@@ -3,7 +3,8 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run.js';
-import { Reachability, endpointsOf } from '../../../src/checks/endpoints.js';
+import { endpointsOf } from '../../../src/checks/endpoints.js';
+import { CheckSession } from '../../../src/checks/check-session.js';
 import type { PipelineConfig } from '../../../src/config/load.js';
 import { freePort, outputPath, runCli, stackUris, uniqueDb } from '../../helpers.js';
 import { WEATHER_SCHEMA, config as makeConfig, configFile } from './cases/config.js';
@@ -34,8 +35,9 @@ describe('fail fast when the primary is unreachable', () => {
   });
 
   it('`check all`: one connection attempt to the primary for the five checks, each of which says it is unreachable', async () => {
-    const reach = new Reachability();
-    const results = await runChecks(config, 'all', { reach });
+    const reach = new CheckSession(config);
+    const results = await runChecks(config, 'all', { session: reach });
+    await reach.close();
     expect(results.map((r) => r.name)).toEqual(['availability', 'schema', 'quality', 'replication', 'coherence']);
     expect(reach.attempts(endpointsOf(config)[0]!)).toBe(1);
     const primaryFindings = results.map((r) => r.findings.find((f) => UNREACHABLE.test(f.message))?.message);
@@ -59,8 +61,9 @@ describe('fail fast when the primary is unreachable', () => {
     try {
       const uri = `mongodb://127.0.0.1:${(hung.address() as { port: number }).port}/`;
       const c = makeConfig(db, checks, { uri, replicas: [] });
-      const reach = new Reachability();
-      const results = await runChecks(c, 'all', { reach });
+      const reach = new CheckSession(c);
+      const results = await runChecks(c, 'all', { session: reach });
+      await reach.close();
       expect(reach.attempts(endpointsOf(c)[0]!)).toBe(1);
       // Without replicas the replication check has nothing to measure and never connects.
       expect(results.find((r) => r.name === 'replication')!.status).toBe('unsupported');
