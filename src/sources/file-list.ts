@@ -54,7 +54,7 @@ export async function readText(f: SourceFile): Promise<string> {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
     // Never U+FFFD in silence: the caller rejects the input, naming why.
-    throw new Error('the file is not valid UTF-8');
+    throw new ProoflineError(ErrorCode.SOURCE_INVALID, 'the file is not valid UTF-8');
   }
 }
 

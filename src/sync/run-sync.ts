@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import { logger as rootLogger, type Logger } from '../common/logger.js';
 import type { PipelineConfig } from '../config/load.js';
 import type { StreamConfig } from '../config/streams.js';
-import { ConfigError, errorMessage, isProoflineError } from '../errors.js';
+import { ConfigError, ErrorCode, ProoflineError, errorMessage, isProoflineError } from '../errors.js';
 import type { ConfiguredAirbyteCatalog, JsonObject } from '../protocol/messages.js';
 import { sourceConnector } from '../sources/registry.js';
 import type { Capabilities } from '../store/capabilities.js';
@@ -160,7 +160,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     onStateCommitted: async (state) => {
       // A run that lost its lease must not overwrite the state of the run that took over.
       const lost = leaseLost();
-      if (lost) throw new Error(lost);
+      if (lost) throw new ProoflineError(ErrorCode.LEASE_LOST, lost);
       const body = state.stream?.stream_state ?? state.data;
       if (incremental && body) await c.retry('state write', () => saveStreamState(c.db, c.config.name, s.name, body, c.runId));
     },
