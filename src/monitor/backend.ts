@@ -8,13 +8,16 @@ import type { MonitorMetrics } from './metrics.js';
 import type { MonitorDb } from './monitor-db.js';
 import type { Scheduler } from './scheduler.js';
 import type { MonitorBackend } from './server.js';
+import { invalidSamples, locationText } from '../checks/invalid-samples.js';
+import { collectQuarantine, SAMPLES_PER_RULE } from '../store/quarantine-samples.js';
 import type { ServerPoller } from './server-poller.js';
 import type { SyncSchedules } from './syncs.js';
 
 /**
  * What the monitor's HTTP API answers, read from the running parts: the checks' latest
  * results, the history (from the database, or the in-memory window while it is down),
- * the runs, the server log, the metrics and the live event stream.
+ * the runs, the invalid documents of the latest schema check with their quarantined raw
+ * records, the server log, the metrics and the live event stream.
  */
 
 export interface BackendParts {
@@ -64,6 +67,19 @@ export function monitorBackend(p: BackendParts): MonitorBackend {
       if (!history) return { source: 'unavailable', runs: [], monitorSyncs: [] };
       const [runs, monitorSyncs] = await Promise.all([history.runs(limit), history.syncs(limit)]);
       return { source: 'database', runs, monitorSyncs };
+    },
+    invalid: async () => {
+      const latest = p.checks.latestSchema();
+      const session = p.db.session;
+      const collections = p.config.checks.schema.collections.map((c) => c.collection);
+      // The raw records behind them, found by place of origin; without the database the samples still show.
+      const quarantine = session && latest ? await collectQuarantine(session.db, collections).catch(() => []) : [];
+      return {
+        at: latest?.at ?? null,
+        samplesPerRule: SAMPLES_PER_RULE,
+        samples: invalidSamples(latest?.result, quarantine).map((x) => ({ ...x, where: locationText(x.location) })),
+        quarantine: quarantine.map((q) => ({ collection: q.collection, rejectsCollection: q.rejectsCollection, total: q.total })),
+      };
     },
     serverLog: () => p.poller.panel,
     metrics: async () => ({ contentType: p.metrics.registry.contentType, body: await p.metrics.registry.metrics() }),

@@ -58,6 +58,8 @@ export class CheckLoop {
   private readonly states: Map<CheckName, CheckState>;
   private readonly inflight = new Map<CheckName, AbortController>();
   private readonly timeoutMs: number;
+  /** The latest complete schema result (its evidence holds a bounded sample of invalid documents), for the dashboard. */
+  private schema?: { at: string; result: CheckResult };
 
   constructor(private readonly d: CheckLoopDeps) {
     this.settings = checkSettings(d.config);
@@ -92,6 +94,11 @@ export class CheckLoop {
       const st = this.states.get(s.name)!;
       return { name: s.name, intervalMs: s.intervalMs, running: this.inflight.has(s.name), latest: st.latest ?? null, lastSuccessAt: st.lastSuccessAt ?? null };
     });
+  }
+
+  /** The latest complete schema result, with when it ran. */
+  latestSchema(): { at: string; result: CheckResult } | undefined {
+    return this.schema;
   }
 
   /** The latest results kept in memory, newest first (the history API's fallback). */
@@ -129,6 +136,7 @@ export class CheckLoop {
     if (result.status === CheckStatus.PASS || result.status === CheckStatus.WARN) state.lastSuccessAt = entry.at;
     state.recent.unshift(entry);
     state.recent.length = Math.min(state.recent.length, RECENT_IN_MEMORY);
+    if (result.name === 'schema' && !interrupted) this.schema = { at: entry.at, result };
     this.d.log.info({ event: 'check_run', check: result.name, status: result.status, durationMs: result.durationMs, interrupted }, `${result.name}: ${result.status}: ${d.summary}`);
     await this.d
       .history()

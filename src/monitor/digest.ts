@@ -30,6 +30,10 @@ export interface CheckDigest {
   invalidRate: Record<string, number>;
   /** Worst observed lag per replica; null when no probe write reached it in time. */
   lagMs: Record<string, number | null>;
+  /** How long the oldest write a replica has not shown has been waiting, per replica (replication; 0 when fresh). */
+  staleMs: Record<string, number>;
+  /** The marker timeout of the run (replication): a write not seen within it is a failure, drawn at this height or higher. */
+  lagTimeoutMs?: number;
   measurements: DigestMeasurement[];
   /** Set when the run was cut short (timeout, shutdown). */
   interrupted?: string;
@@ -96,8 +100,11 @@ export function digest(result: CheckResult): CheckDigest {
     availability: {},
     invalidRate: {},
     lagMs: {},
+    staleMs: {},
     measurements: measurementsOf(result),
   };
+  const timeout = result.evidence?.timeout_ms;
+  if (isNum(timeout)) d.lagTimeoutMs = timeout;
   for (const [endpoint, ops] of Object.entries(latencySamples(result))) {
     const all = Object.values(ops).flat();
     if (all.length) d.latencyMs[endpoint] = median(all);
@@ -106,6 +113,7 @@ export function digest(result: CheckResult): CheckDigest {
     if (m.value === null) continue;
     if (m.metric === 'endpoint_up') d.availability[m.labels?.endpoint ?? m.key] = m.value;
     if (m.metric === 'invalid_rate') d.invalidRate[m.labels?.collection ?? m.key] = m.value;
+    if (m.metric === 'stale_ms') d.staleMs[m.labels?.endpoint ?? m.key] = m.value;
   }
   for (const [replica, xs] of Object.entries(lagSamples(result))) {
     const seen = xs.filter(isNum);

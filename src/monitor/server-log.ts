@@ -55,9 +55,11 @@ export async function collectServerLog(client: MongoClient, limit: number, provo
 // Failed replies a driver session provokes on servers without sessions/transactions
 // (every proofline client close, and the probe's aborted transaction): not a finding.
 const HOUSEKEEPING = ["no such command: 'endSessions'", "no such command: 'abortTransaction'"];
-// Probes other proofline processes send on purpose (the sync's renameCollection
-// dropTarget probe, src/store/capabilities.ts renameDropTargetOf).
-const OTHER_PROBES = [/^renameCollection: .*dropTarget/];
+// Probes proofline sends on purpose outside the capability probe: the sync's
+// renameCollection dropTarget probe (src/store/capabilities.ts probeRenameDropTarget), and
+// the monitor's history asking for a TTL index before it falls back to pruning itself
+// (src/monitor/history.ts).
+const OTHER_PROBES = [/^renameCollection: .*dropTarget/, /^Index option "expireAfterSeconds" is not implemented yet/];
 // FerretDB logs every client disconnect as a WARN; proofline's checks and probes open and
 // close a connection each, so these lines say nothing about the server's health.
 const CONNECTION_CLOSE = /^Connection stopped\b/;

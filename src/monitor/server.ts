@@ -27,6 +27,8 @@ export interface MonitorBackend {
   status(): Promise<unknown>;
   history(q: HistoryQuery): Promise<unknown>;
   runs(limit: number): Promise<unknown>;
+  /** The latest schema check's invalid documents, per rule and field, with their quarantined raw records. */
+  invalid(): Promise<unknown>;
   serverLog(): unknown;
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Push events to a live client; returns the unsubscribe function. */
@@ -176,6 +178,9 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
         return json(res, 200, await backend.history(parseHistoryQuery(url.searchParams, backend.checkNames)));
       case '/api/runs':
         return json(res, 200, await backend.runs(parseRunsQuery(url.searchParams).limit));
+      case '/api/invalid':
+        parseNoQuery(url.searchParams);
+        return json(res, 200, await backend.invalid());
       case '/api/server-log':
         parseNoQuery(url.searchParams);
         return json(res, 200, backend.serverLog());

@@ -1,6 +1,6 @@
 import type { CheckResult, CheckStatus } from '../checks/result.js';
 import { worstStatus } from '../checks/result.js';
-import type { QuarantineReport } from './quarantine.js';
+import type { QuarantineReport } from '../store/quarantine-samples.js';
 
 /**
  * What a report says around the check results. `proofline report` (src/cli/report) extends

@@ -11,7 +11,7 @@ import { latestRuns, type RunSummary } from './runs.js';
 import { readHistory, type HistoryLookup } from './history-results.js';
 import { serverMessage } from '../common/server-message.js';
 import { collectProfile, type CollectionProfile } from './profile.js';
-import { collectQuarantine, type QuarantineReport } from './quarantine.js';
+import { collectQuarantine, type QuarantineReport } from '../store/quarantine-samples.js';
 
 /**
  * The evidence bundle a team hands over: every check's result with its numbers and

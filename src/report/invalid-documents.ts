@@ -1,5 +1,6 @@
 import type { CheckResult } from '../checks/result.js';
-import { SAMPLES_PER_RULE, type QuarantineReport, type QuarantineSample } from './quarantine.js';
+import { SAMPLES_PER_RULE, type QuarantineReport, type QuarantineSample } from '../store/quarantine-samples.js';
+import { invalidSamples, locationText } from '../checks/invalid-samples.js';
 import { esc } from './escape.js';
 
 /**
@@ -10,30 +11,6 @@ import { esc } from './escape.js';
  */
 
 
-interface Location {
-  file?: string;
-  row?: number;
-  url?: string;
-  index?: number;
-}
-
-interface SchemaSample {
-  _id: string;
-  source: string;
-  failures: { field: string; rule: string; value: unknown; message: string }[];
-  document: unknown;
-}
-
-export function locationText(l: Location | undefined): string {
-  if (!l) return '—';
-  if (l.file) return `${l.file}${l.row !== undefined ? `, row ${l.row}` : ''}`;
-  if (l.url) return `${l.url}${l.index !== undefined ? `, item ${l.index}` : ''}`;
-  return '—';
-}
-
-const sameLocation = (a: Location | undefined, b: Location): boolean =>
-  Boolean(a) && ((a!.file !== undefined && a!.file === b.file && a!.row === b.row) || (a!.url !== undefined && a!.url === b.url && a!.index === b.index));
-
 const valueText = (v: unknown): string => {
   const s = v === undefined ? '(missing)' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
@@ -42,27 +19,13 @@ const valueText = (v: unknown): string => {
 export const quarantineAnchor = (id: string): string => `q-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 function schemaRows(results: CheckResult[], quarantine: QuarantineReport[]): string[] {
-  const schema = results.find((r) => r.name === 'schema');
-  const cols = (schema?.evidence.collections ?? []) as { collection: string; samples?: SchemaSample[] }[];
-  const rows: string[] = [];
-  for (const c of cols) {
-    const q = quarantine.find((x) => x.collection === c.collection)?.groups.flatMap((g) => g.samples) ?? [];
-    const perGroup = new Map<string, number>();
-    for (const s of c.samples ?? []) {
-      const loc = (s.document as { _proofline?: Location } | null)?._proofline;
-      for (const f of s.failures) {
-        const key = `${f.rule}|${f.field}`;
-        const n = perGroup.get(key) ?? 0;
-        if (n >= SAMPLES_PER_RULE) continue;
-        perGroup.set(key, n + 1);
-        const raw = q.find((x) => sameLocation(loc, x.location));
-        rows.push(
-          `<tr class="invalid-sample" data-collection="${esc(c.collection)}"><td>${esc(c.collection)}</td><td>${esc(f.rule)}</td><td><code>${esc(f.field)}</code></td><td><code>${esc(s._id)}</code></td><td class="val">${esc(valueText(f.value))}</td><td>${esc(f.message)}</td><td>${esc(s.source)}: ${esc(locationText(loc))}</td><td>${raw ? `<a href="#${quarantineAnchor(raw.id)}">${esc(raw.id)}</a>` : 'stored (not quarantined)'}</td></tr>`,
-        );
-      }
-    }
-  }
-  return rows;
+  return invalidSamples(
+    results.find((r) => r.name === 'schema'),
+    quarantine,
+  ).map(
+    (s) =>
+      `<tr class="invalid-sample" data-collection="${esc(s.collection)}"><td>${esc(s.collection)}</td><td>${esc(s.rule)}</td><td><code>${esc(s.field)}</code></td><td><code>${esc(s.id)}</code></td><td class="val">${esc(valueText(s.value))}</td><td>${esc(s.message)}</td><td>${esc(s.source)}: ${esc(locationText(s.location))}</td><td>${s.quarantineId ? `<a href="#${quarantineAnchor(s.quarantineId)}">${esc(s.quarantineId)}</a>` : 'stored (not quarantined)'}</td></tr>`,
+  );
 }
 
 function quarantineRows(q: QuarantineReport[]): string[] {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { startMonitor, type MonitorHandle } from '../../src/monitor/service.js';
+import { setReplicationPaused } from '../../src/stack/stack.js';
 import { outputPath, pollUntil, primaryClient } from '../helpers.js';
 import { get, monitorConfig, prepareReplication } from '../integration/monitor/monitor-helpers.js';
 
@@ -82,6 +83,7 @@ describe('dashboard in headless Chromium', () => {
   });
 
   afterAll(async () => {
+    await setReplicationPaused(false).catch(() => undefined);
     await context?.close();
     await monitor?.close();
     const client = await primaryClient();
@@ -145,7 +147,16 @@ describe('dashboard in headless Chromium', () => {
     expect(runs).toContain('✓ 3 = 2 + 1 + 0 + 0 + 0');
 
     // FerretDB answers getLog: the panel shows collected lines, not "unsupported".
-    await expect.poll(async () => page.locator('#serverlog-note').innerText()).toMatch(/notable lines/);
+    await expect.poll(async () => page.locator('#serverlog-note').innerText()).toMatch(/notable lines shown, from \d+ lines scanned/);
+    // None of what is shown was caused by proofline itself (its probes, the history's TTL
+    // index request, session housekeeping, its own disconnects), and the counts add up.
+    const shown = await page.locator('#serverlog').innerText();
+    for (const own of ['expireAfterSeconds', 'endSessions', 'Connection stopped', 'dropTarget', '$jsonSchema']) expect(shown).not.toContain(own);
+    const panel = (await get(`${monitor.url}/api/server-log`, { authorization: `Bearer ${TOKEN}` })).json() as { scanned: number; notable: number; lines: unknown[]; leftOut: Record<string, number> };
+    const leftOut = Object.values(panel.leftOut).reduce((a, n) => a + n, 0);
+    expect(leftOut).toBeGreaterThan(0);
+    expect(panel.notable + leftOut).toBeLessThanOrEqual(panel.scanned);
+    expect(panel.lines.length).toBeLessThanOrEqual(panel.notable);
 
     // Keyboard: the controls take focus in order, with a visible focus ring.
     await page.focus('a.skip');
@@ -164,6 +175,38 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.locator('#pause').getAttribute('aria-pressed')).toBe('true');
     await page.keyboard.press('Enter');
     expect(await page.locator('#pause').getAttribute('aria-pressed')).toBe('false');
+
+    // Dates are ISO-like and carry their zone, never a locale's order.
+    expect(await page.locator('#last-update').innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC([+-]\d{2}:\d{2})?$/);
+    expect(runs).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+
+    // Availability: 100 % has its tick below the top of the axis, and every endpoint its own dash and point shape.
+    const axis = await page.evaluate(() => {
+      const chart = (window as unknown as { Chart: { getChart(id: string): { scales: { y: { max: number; ticks: { value: number; label: string }[] } }; data: { datasets: { borderDash: number[]; pointStyle: string }[] } } } }).Chart.getChart('chart-availability');
+      return { max: chart.scales.y.max, labels: chart.scales.y.ticks.map((t) => t.label), styles: chart.data.datasets.map((d) => `${d.pointStyle}/${d.borderDash.join(',')}`) };
+    });
+    expect(axis.max).toBeGreaterThan(100);
+    expect(axis.labels).toContain('100 %');
+    expect(new Set(axis.styles).size).toBe(axis.styles.length);
+
+    // Which documents are bad: the out-of-range one, with its field, value and where it came from.
+    await page.waitForSelector('#invalid tbody tr.invalid-sample');
+    const invalid = await page.locator('#invalid tbody').innerText();
+    expect(invalid).toContain('temperature_c');
+    expect(invalid).toContain('maximum');
+    expect(invalid).toContain('99');
+    expect(await page.locator('#invalid tbody tr.invalid-sample').count()).toBe(1);
+
+    // A replica that stops showing writes is drawn as a failure marker, not as a gap.
+    await setReplicationPaused(true);
+    try {
+      await page.waitForFunction(() => {
+        const chart = (window as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string; data: (number | null)[] }[] } } } }).Chart.getChart('chart-lag');
+        return chart.data.datasets.some((d) => d.label.endsWith('not seen in time') && d.data.some((v) => v !== null && v >= 3000));
+      }, undefined, { timeout: 20_000 });
+    } finally {
+      await setReplicationPaused(false);
+    }
 
     // Laptop screen: no horizontal scrolling at 1366 px.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);

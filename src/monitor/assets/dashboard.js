@@ -14,8 +14,23 @@
     for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     return e;
   };
-  const fmtTime = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : '–');
-  const fmtDateTime = (iso) => (iso ? new Date(iso).toLocaleString([], { hour12: false }) : '–');
+  // Dates read the same everywhere: ISO order, 24 h, and the zone they are in.
+  const pad = (n) => String(n).padStart(2, '0');
+  const zoneOf = (d) => {
+    const m = -d.getTimezoneOffset();
+    return m === 0 ? 'UTC' : `UTC${m > 0 ? '+' : '-'}${pad(Math.floor(Math.abs(m) / 60))}:${pad(Math.abs(m) % 60)}`;
+  };
+  const ZONE = zoneOf(new Date());
+  const clock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const fmtTime = (iso) => (iso ? clock(new Date(iso)) : '–');
+  const fmtDateTime = (iso) => {
+    if (!iso) return '–';
+    const d = new Date(iso);
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)} ${zoneOf(d)}`;
+  };
+  // Series that share values (two endpoints at 100 %) must stay apart: each its own dash and point shape.
+  const DASHES = [[], [6, 3], [2, 2], [10, 3, 2, 3]];
+  const POINTS = ['circle', 'triangle', 'rect', 'rectRot', 'star'];
 
   async function api(path) {
     const r = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
@@ -28,7 +43,7 @@
     const now = new Date();
     const t = $('last-update');
     t.dateTime = now.toISOString();
-    t.textContent = now.toLocaleTimeString([], { hour12: false });
+    t.textContent = fmtDateTime(now.toISOString());
   }
 
   // ---- check cards ----
@@ -41,7 +56,7 @@
       const li = el('li', { class: `card ${status}`, id: `check-${c.name}`, 'data-status': status },
         el('h3', {}, c.name, el('span', { class: `badge ${status}`, 'aria-label': `${c.name} status ${status}` }, status)),
         el('p', {}, latest ? latest.summary : 'waiting for the first run'),
-        el('p', { class: 'muted' }, `every ${Math.round(c.intervalMs / 1000)} s · last run ${fmtTime(latest && latest.at)} · last success ${fmtTime(c.lastSuccessAt)}${c.running ? ' · running' : ''}${latest && latest.interrupted ? ` · interrupted (${latest.interrupted})` : ''}`));
+        el('p', { class: 'muted' }, `every ${Math.round(c.intervalMs / 1000)} s · last run ${fmtDateTime(latest && latest.at)} · last success ${fmtDateTime(c.lastSuccessAt)}${c.running ? ' · running' : ''}${latest && latest.interrupted ? ` · interrupted (${latest.interrupted})` : ''}`));
       ul.append(li);
     }
   }
@@ -58,11 +73,34 @@
         data: ordered.map((e) => { const v = (pick(e) || {})[k]; return v === undefined ? null : v; }),
         borderColor: COLORS[i % COLORS.length],
         backgroundColor: COLORS[i % COLORS.length],
-        pointRadius: 1.5,
+        borderDash: DASHES[i % DASHES.length],
+        pointStyle: POINTS[i % POINTS.length],
+        // Later series drawn on top, their points larger and hollow: equal values stay visible.
+        order: COLORS.length - i,
+        pointRadius: 2.5 + 1.5 * i,
+        pointBackgroundColor: i ? 'transparent' : COLORS[0],
         borderWidth: 1.5,
         spanGaps: false,
       })),
     };
+  }
+
+  // A replica that did not show a write in time is a failure, drawn as a red ✕ at the
+  // height it waited (at least the marker timeout), never as a gap in its line.
+  function withFailures(data, entries) {
+    const ordered = [...entries].reverse();
+    const replicas = [...new Set(ordered.flatMap((e) => Object.keys(e.lagMs || {})))];
+    for (const r of replicas) {
+      const marks = ordered.map((e) => {
+        const lag = (e.lagMs || {})[r];
+        if (lag !== null || !(r in (e.lagMs || {}))) return null;
+        return Math.max((e.staleMs || {})[r] || 0, e.lagTimeoutMs || 0) || null;
+      });
+      if (marks.some((v) => v !== null)) {
+        data.datasets.push({ label: `${r}: not seen in time`, data: marks, showLine: false, pointStyle: 'crossRot', pointRadius: 7, pointBorderWidth: 2.5, borderColor: '#cf222e', backgroundColor: '#cf222e', failure: true });
+      }
+    }
+    return data;
   }
 
   function rolling(entries, n) {
@@ -79,7 +117,21 @@
     }).reverse();
   }
 
-  function drawChart(id, data, yTitle, yMax) {
+  // y: the axis title and, for a percentage, a top just above 100 so that 100 % has its tick and its line off the border.
+  function yAxis(yTitle, percent) {
+    const y = { beginAtZero: true, title: { display: true, text: yTitle } };
+    if (percent) {
+      Object.assign(y, {
+        min: 0,
+        max: 105,
+        afterBuildTicks: (axis) => { axis.ticks = [0, 25, 50, 75, 100].map((value) => ({ value })); },
+        ticks: { autoSkip: false, callback: (v) => `${v} %` },
+      });
+    }
+    return y;
+  }
+
+  function drawChart(id, data, yTitle, percent) {
     const canvas = $(id);
     canvas.dataset.points = String(data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null).length, 0));
     let chart = state.charts[id];
@@ -89,7 +141,7 @@
         data,
         options: {
           animation: false, responsive: true, maintainAspectRatio: false,
-          scales: { x: { ticks: { maxTicksLimit: 8, autoSkip: true } }, y: { beginAtZero: true, title: { display: true, text: yTitle }, ...(yMax ? { max: yMax } : {}) } },
+          scales: { x: { title: { display: true, text: `time (${ZONE})` }, ticks: { maxTicksLimit: 8, autoSkip: true } }, y: yAxis(yTitle, percent) },
           plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } } },
         },
       });
@@ -103,9 +155,9 @@
   function renderCharts() {
     const h = (name) => (state.history[name] || []).slice(0, state.window);
     drawChart('chart-latency', series(h('availability'), (e) => e.latencyMs), 'ms');
-    drawChart('chart-availability', series(rolling(h('availability'), 10), (e) => e.availability), '%', 100);
+    drawChart('chart-availability', series(rolling(h('availability'), 10), (e) => e.availability), '%', true);
     drawChart('chart-invalid', series(h('schema'), (e) => Object.fromEntries(Object.entries(e.invalidRate || {}).map(([k, v]) => [k, v * 100]))), '%');
-    drawChart('chart-lag', series(h('replication'), (e) => e.lagMs), 'ms');
+    drawChart('chart-lag', withFailures(series(h('replication'), (e) => e.lagMs), h('replication')), 'ms');
   }
 
   // ---- runs ----
@@ -140,7 +192,7 @@
     const ol = $('alerts');
     if (!recent.length) return;
     ol.replaceChildren(...recent.map((a) => el('li', { class: a.state === 'firing' ? a.level : 'resolved' },
-      `${fmtTime(a.at)} ${a.state === 'firing' ? '▲ FIRING' : '▼ RESOLVED'} ${a.check} (${a.level}): ${a.summary}`)));
+      `${fmtDateTime(a.at)} ${a.state === 'firing' ? '▲ FIRING' : '▼ RESOLVED'} ${a.check} (${a.level}): ${a.summary}`)));
   }
 
   function renderServerLog(s) {
@@ -151,8 +203,30 @@
       ol.replaceChildren();
       return;
     }
-    note.textContent = s.detail || `${s.lines.length} notable lines, collected ${fmtTime(s.at)}`;
-    ol.replaceChildren(...s.lines.map((l) => el('li', { class: `sev-${l.severity}` }, `${fmtTime(l.at)} ${l.severity} ${l.slow ? '[slow] ' : ''}${l.message}`)));
+    const leftOut = Object.values(s.leftOut || {}).reduce((a, n) => a + n, 0);
+    note.textContent = s.detail || `${s.lines.length} of ${s.notable ?? s.lines.length} notable lines shown, from ${s.scanned ?? '?'} lines scanned at ${fmtDateTime(s.at)}${leftOut ? `; ${leftOut} left out as proofline's own: ${s.leftOutText}` : ''}`;
+    ol.replaceChildren(...s.lines.map((l) => el('li', { class: `sev-${l.severity}` }, `${fmtDateTime(l.at)} ${l.severity} ${l.slow ? '[slow] ' : ''}${l.message}`)));
+  }
+
+  // ---- invalid documents ----
+  const valueText = (v) => {
+    const t = v === undefined ? '(missing)' : JSON.stringify(v) ?? String(v);
+    return t.length > 60 ? `${t.slice(0, 57)}…` : t;
+  };
+
+  async function loadInvalid() {
+    const r = await api('/api/invalid');
+    const tbody = $('invalid').tBodies[0];
+    const rejects = Object.fromEntries((r.quarantine || []).map((q) => [q.collection, q.rejectsCollection]));
+    $('invalid-note').textContent = r.at
+      ? `${r.samples.length ? `up to ${r.samplesPerRule} per rule and field` : 'none'} · schema check of ${fmtDateTime(r.at)}${(r.quarantine || []).some((q) => q.total) ? ` · quarantined at ingestion: ${(r.quarantine || []).map((q) => `${q.total} in ${q.rejectsCollection}`).join(', ')}` : ''}`
+      : 'waiting for the first schema check';
+    tbody.replaceChildren(...(r.samples.length
+      ? r.samples.map((x) => el('tr', { class: 'invalid-sample' },
+        el('td', {}, x.collection), el('td', {}, x.rule), el('td', {}, el('code', {}, x.field)), el('td', {}, el('code', {}, x.id)),
+        el('td', { class: 'val' }, valueText(x.value)), el('td', {}, x.message), el('td', {}, `${x.source}: ${x.where}`),
+        el('td', {}, x.quarantineId ? el('code', { title: `in ${rejects[x.collection] || `${x.collection}_rejects`}` }, x.quarantineId) : 'stored (not quarantined)')))
+      : [el('tr', {}, el('td', { colspan: '8', class: 'muted' }, r.at ? 'no invalid document in the latest schema check' : 'no schema check yet'))]));
   }
 
   // ---- loading and live updates ----
@@ -170,6 +244,7 @@
     renderAlerts();
     renderServerLog(await api('/api/server-log'));
     await loadRuns();
+    await loadInvalid();
     touch();
   }
 
@@ -184,6 +259,7 @@
     }
     renderChecks();
     renderCharts();
+    if (entry.check === 'schema') loadInvalid().catch(() => undefined);
     touch();
   }
 

@@ -19,6 +19,7 @@ const backend: MonitorBackend = {
   status: async () => ({ ok: true }),
   history: async () => ({ entries: [] }),
   runs: async () => ({ runs: [] }),
+  invalid: async () => ({ samples: [] }),
   serverLog: () => [],
   metrics: async () => ({ contentType: 'text/plain', body: 'up 1\n' }),
   subscribe: () => () => undefined,

@@ -36,6 +36,13 @@ describe("leaving proofline's own noise out of the server log", () => {
     expect(leftOutText(f.leftOut)).toMatch(/^4 failed replies to proofline's own capability probes .*; 2 the driver's session housekeeping .*; 1 client disconnects/);
   });
 
+  it("drops the monitor history's TTL index request, which FerretDB refuses (captured on the dashboard)", () => {
+    const raw = [header(6), reply('Index option "expireAfterSeconds" is not implemented yet'), genuine];
+    const f = filterServerLog(raw, []);
+    expect(f.leftOut).toEqual({ probe: 2 });
+    expect(f.kept).toEqual([parseLogLine(genuine)]);
+  });
+
   it("drops the sync's renameCollection dropTarget probe, sent from another process", () => {
     const raw = [header(5), reply('renameCollection: support for field "dropTarget" with non-default value true is not implemented yet'), genuine];
     expect(filterServerLog(raw, [])).toMatchObject({ kept: [parseLogLine(genuine)], leftOut: { probe: 2 }, scanned: 3 });

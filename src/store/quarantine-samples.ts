@@ -1,7 +1,7 @@
 import type { Db, Document } from 'mongodb';
-import { rejectsCollection, type RecordLocation } from '../store/rejects.js';
+import { rejectsCollection, type RecordLocation } from './rejects.js';
 
-/** Invalid documents and quarantined records shown per rule and field, in the report and its JSON twin. */
+/** Invalid documents and quarantined records shown per rule and field, in the report, its JSON twin and the dashboard. */
 export const SAMPLES_PER_RULE = 5;
 
 /**
