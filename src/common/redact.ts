@@ -66,8 +66,11 @@ export function secretsOf(uri: string): string[] {
   const add = (s: string): void => {
     for (const v of [s, decoded(s)]) if (v.length >= MIN_FRAGMENT) out.add(v);
   };
-  for (const m of uri.matchAll(URI_RUN)) {
-    const run = m[2]!;
+  // A configured URI is one value, even with a blank in its password: read it whole, as
+  // well as run by run (free text ends a URI at a blank).
+  const whole = /^\s*([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(uri);
+  const runs = [...(whole ? [whole[2]!] : []), ...[...uri.matchAll(URI_RUN)].map((m) => m[2]!)];
+  for (const run of runs) {
     const at = run.lastIndexOf('@');
     if (at >= 0) {
       const credentials = run.slice(0, at);
@@ -78,7 +81,7 @@ export function secretsOf(uri: string): string[] {
       }
       // A driver that misreads the URI splits it at `/`, `@`, `?` or `#`: each piece may be quoted alone.
       const password = credentials.slice(credentials.indexOf(':') + 1);
-      for (const piece of password.split(/[/@?#]/)) add(piece);
+      for (const piece of password.split(/[\s/@?#]/)) add(piece);
     }
   }
   for (const m of uri.matchAll(QUERY_OPTION)) {

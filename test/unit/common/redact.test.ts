@@ -44,6 +44,13 @@ describe('redact, whatever the URI looks like', () => {
     expect(redactText(text)).toContain('after 3 tries');
   });
 
+  it('remembers a configured password with a blank in it, whole and in pieces', () => {
+    rememberSecrets('mongodb://u:Bl4nk Passw0rd@127.0.0.1:1/');
+    const msg = redactText('Unable to parse u:Bl4nk Passw0rd@127.0.0.1:1 with URL; near Passw0rd@127.0.0.1');
+    expect(msg).not.toContain('Bl4nk');
+    expect(msg).not.toContain('Passw0rd');
+  });
+
   it('takes the host list after the last @, so a label never holds a password', () => {
     expect(uriHosts('mongodb://user:S3cret/Passw0rd@127.0.0.1:27017/')).toBe('127.0.0.1:27017');
     expect(uriHosts('mongodb://user:S3cret@Passw0rd@127.0.0.1:27017/db')).toBe('127.0.0.1:27017');
