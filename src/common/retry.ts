@@ -1,4 +1,3 @@
-import pRetry, { AbortError } from 'p-retry';
 import { ProoflineError } from '../errors.js';
 
 /**
@@ -26,6 +25,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ retries: 12, ma
 export class RetryBudget {
   retriesUsed = 0;
   timeUsedMs = 0;
+  /**
+   * Failed attempts in a row across the run's operations (0 after any success). The backoff
+   * grows with it, not with one operation's attempts: during an outage every operation
+   * fails at once, and each restarting from the shortest delay would spend the whole
+   * budget in a few seconds.
+   */
+  streak = 0;
   constructor(readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY) {}
 
   get retriesLeft(): number {
@@ -68,6 +74,12 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Exponential in the run's failure streak, times a random factor in [1, 2) so clients do not retry in step. */
+function backoffMs(budget: RetryBudget): number {
+  const { minDelayMs, maxDelayMs } = budget.policy;
+  return Math.min(maxDelayMs, minDelayMs * 2 ** Math.max(0, budget.streak - 1) * (1 + Math.random()));
+}
+
 export async function withRetry<T>(what: string, fn: () => Promise<T>, o: RetryOptions): Promise<T> {
   const { budget } = o;
   let episodeStart: number | undefined;
@@ -76,38 +88,30 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, o: RetryO
     episodeStart = undefined;
   };
   try {
-    return await pRetry(
-      async (attempt) => {
-        try {
-          return await fn();
-        } catch (e) {
-          const error = o.classify(e);
-          if (!error) throw new AbortError(e instanceof Error ? e : new Error(String(e)));
-          if (!error.transient) throw new AbortError(error);
-          const now = Date.now();
-          episodeStart ??= now;
-          const spent = budget.timeUsedMs + (now - episodeStart);
-          if (budget.retriesLeft <= 0 || spent >= budget.policy.maxTimeMs) {
-            closeEpisode();
-            throw new AbortError(givenUp(error, budget));
-          }
-          budget.retriesUsed += 1;
-          o.onRetry?.({ what, attempt, error, retriesLeft: budget.retriesLeft });
-          const asked = o.minDelayOf?.(e);
-          if (asked !== undefined) await pause(Math.min(asked, budget.policy.maxDelayMs), o.signal);
-          throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const value = await fn();
+        budget.streak = 0;
+        return value;
+      } catch (e) {
+        const error = o.classify(e);
+        if (!error) throw e;
+        if (!error.transient) throw error;
+        const now = Date.now();
+        episodeStart ??= now;
+        const spent = budget.timeUsedMs + (now - episodeStart);
+        if (o.signal?.aborted) throw error;
+        if (budget.retriesLeft <= 0 || spent >= budget.policy.maxTimeMs) {
+          closeEpisode();
+          throw givenUp(error, budget);
         }
-      },
-      {
-        // The budget, not p-retry's count, decides when to stop; this is only a ceiling.
-        retries: budget.policy.retries + 1,
-        factor: 2,
-        minTimeout: budget.policy.minDelayMs,
-        maxTimeout: budget.policy.maxDelayMs,
-        randomize: true,
-        ...(o.signal ? { signal: o.signal } : {}),
-      },
-    );
+        budget.retriesUsed += 1;
+        budget.streak += 1;
+        o.onRetry?.({ what, attempt, error, retriesLeft: budget.retriesLeft });
+        const asked = o.minDelayOf?.(e);
+        await pause(Math.max(backoffMs(budget), Math.min(asked ?? 0, budget.policy.maxDelayMs)), o.signal);
+      }
+    }
   } finally {
     closeEpisode();
   }

@@ -133,4 +133,29 @@ describe('withRetry', () => {
     await expect(p).resolves.toBe('ok');
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(20_000);
   });
+
+  it("grows the backoff with the run's failures in a row, across operations, and starts again after a success", async () => {
+    const budget = new RetryBudget({ retries: 10, maxTimeMs: 600_000, minDelayMs: 1_000, maxDelayMs: 100_000 });
+    const failingOnce = (): (() => Promise<string>) => {
+      let calls = 0;
+      return async () => {
+        calls += 1;
+        if (calls === 1) throw refused();
+        return 'ok';
+      };
+    };
+    // Two operations failing during the same outage: the second waits longer than the first.
+    const a = failingOnce();
+    const b = failingOnce();
+    const started = Date.now();
+    const both = Promise.all([withRetry('write a', a, { budget, classify }), withRetry('write b', b, { budget, classify })]);
+    await vi.advanceTimersByTimeAsync(0);
+    // Both failed: the streak is 2, so the second waits from 2× the first delay.
+    expect(budget.streak).toBe(2);
+    await vi.runAllTimersAsync();
+    await expect(both).resolves.toEqual(['ok', 'ok']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(budget.streak).toBe(0);
+  });
 });
+
