@@ -5,6 +5,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { compileValidator, loadSchema } from '../model/schema.js';
 import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream } from '../protocol/messages.js';
 import { locationOf, writeRejects, type Reject } from '../store/rejects.js';
+import { withUnwritten } from '../store/stream-counts.js';
 import { SyncCore } from '../sync/core.js';
 import type { StreamReport, SyncReport } from '../sync/run-result.js';
 import { runPipeline, type RunSpec } from '../sync/runner.js';
@@ -186,7 +187,7 @@ export async function writeMessages(messages: AsyncIterable<AirbyteMessage>, opt
         status,
         durationMs: Date.now() - run.startedAt.getTime(),
         validated: Boolean(target.validator),
-        ...counts,
+        ...(status === 'failed' ? withUnwritten(counts) : counts),
       }));
     run.track(() => reports('failed'));
     try {

@@ -17,7 +17,7 @@ export interface SyncOutcome {
   sync: string;
   status: string;
   finishedAt: Date;
-  streams: { stream: string; inserted: number; updated: number; unchanged: number; duplicate?: number; rejected: number; read: number; drift?: { byKind: Record<string, number> } }[];
+  streams: { stream: string; inserted: number; updated: number; unchanged: number; duplicate?: number; rejected: number; unwritten?: number; read: number; drift?: { byKind: Record<string, number> } }[];
 }
 
 export interface ServerStats {
@@ -126,7 +126,7 @@ export class MonitorMetrics {
     this.syncRuns.inc({ sync: o.sync, status: o.status });
     if (o.status === 'succeeded' || o.status === 'success' || o.status === 'ok') this.syncLastSuccess.set({ sync: o.sync }, o.finishedAt.getTime() / 1000);
     for (const s of o.streams) {
-      for (const outcome of ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected'] as const) this.syncRecords.inc({ stream: s.stream, outcome }, s[outcome] ?? 0);
+      for (const outcome of ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected', 'unwritten'] as const) this.syncRecords.inc({ stream: s.stream, outcome }, s[outcome] ?? 0);
       // Streams without expected_columns have no drift series (unknown, not 0).
       if (s.drift) for (const [kind, n] of Object.entries(s.drift.byKind)) this.schemaDrift.set({ stream: s.stream, kind }, n);
     }

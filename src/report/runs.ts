@@ -7,7 +7,7 @@ import { runsCollection, type RunDoc, type RunOrigin, type RunStreamDoc } from '
  * The latest runs, as store/run-store.ts records them in `_proofline_runs` (its one
  * writer: `proofline sync`, the monitor's schedule and the Airbyte destination), with
  * every string redacted and the accounting identity checked per stream:
- * read = inserted + updated + unchanged + duplicate + rejected.
+ * read = inserted + updated + unchanged + duplicate + rejected (+ unwritten, in a failed run).
  */
 
 export interface RunStreamSummary {
@@ -44,7 +44,8 @@ function streamOf(s: RunStreamDoc): RunStreamSummary {
   // A stream the run never got to (a crash) has no counts yet: counters stay null, not 0.
   const n = (v: number | undefined): number | null => (typeof v === 'number' ? v : null);
   const counts = { read: n(s.read), inserted: n(s.inserted), updated: n(s.updated), unchanged: n(s.unchanged), duplicate: n(s.duplicate), rejected: n(s.rejected) };
-  const parts = [counts.inserted, counts.updated, counts.unchanged, counts.duplicate, counts.rejected];
+  // A failed run counts what it read and could not store as unwritten (store/stream-counts.ts).
+  const parts = [counts.inserted, counts.updated, counts.unchanged, counts.duplicate, counts.rejected, n(s.unwritten ?? 0)];
   const balanced = counts.read === null || parts.some((p) => p === null) ? null : counts.read === parts.reduce<number>((a, b) => a + (b ?? 0), 0);
   const error = text(s.error);
   const drift = s.drift ? { policy: s.drift.policy, fields: s.drift.fields.map((f) => ({ field: redactText(f.field), kind: f.kind, records: f.records })) } : undefined;

@@ -15,7 +15,7 @@ import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
 import { rejectRateVerdict } from './reject-rate.js';
 import { describeDrift } from './schema-drift.js';
-import { emptyCounts } from '../store/stream-counts.js';
+import { emptyCounts, withUnwritten } from '../store/stream-counts.js';
 import { stateHash } from './stream-sink.js';
 import { targetOf } from './targets.js';
 import { checkStreams } from './check-streams.js';
@@ -203,7 +203,10 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
       error = `${error}; and the temporary collection was not dropped (${why}): the next run drops it`;
     });
   }
-  const counts = core.counts()[0]?.counts ?? ZERO_COUNTS;
+  const read = core.counts()[0]?.counts ?? ZERO_COUNTS;
+  // A failed stream counts what it read and could not store, so the run still balances.
+  const counts = error ? withUnwritten(read) : read;
+  if (counts.unwritten) log.warn({ unwritten: counts.unwritten }, `stream ${s.name}: ${counts.unwritten} record(s) read but not written before the failure; the next run reads them again`);
   const drift = core.counts()[0]?.drift;
   const driftText = drift?.fields.length ? describeDrift(drift) : undefined;
   const driftFailed = Boolean(driftText) && drift?.policy === 'fail';

@@ -2,10 +2,11 @@ import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { StreamReport, SyncReport } from './run-result.js';
 import { describeDrift } from './schema-drift.js';
+import { accounted } from '../store/stream-counts.js';
 
 /** Human and machine renderings of a SyncReport. */
 
-export const balanced = (s: StreamReport): boolean => s.read === s.inserted + s.updated + s.unchanged + s.duplicate + s.rejected;
+export const balanced = (s: StreamReport): boolean => s.read === accounted(s);
 
 function kinds(s: StreamReport): string {
   return Object.entries(s.rejectedByKind)
@@ -23,7 +24,7 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
   for (const s of report.streams) {
     const status =
       s.status === 'failed'
-        ? c.red(`failed: ${s.error ?? ''}`)
+        ? c.red(`failed: ${s.error ?? ''}${s.unwritten ? ` (${s.unwritten} read but not written: the next run reads them again)` : ''}`)
         : s.status === 'already_running'
           ? c.yellow(s.error ?? 'already running')
           : s.rejectRateExceeded
@@ -45,7 +46,8 @@ export function renderSummary(report: SyncReport, color = pc.isColorSupported): 
   });
   table.push([c.bold('total'), '', t.read, t.inserted, t.updated, t.unchanged, t.duplicate, t.rejected, '', '']);
   const ok = report.streams.every(balanced);
-  const identity = ok ? c.green('read = inserted + updated + unchanged + duplicate + rejected: holds for every stream') : c.red('read ≠ inserted + updated + unchanged + duplicate + rejected: records unaccounted for');
+  const terms = `inserted + updated + unchanged + duplicate + rejected${report.streams.some((s) => s.unwritten) ? ' + unwritten' : ''}`;
+  const identity = ok ? c.green(`read = ${terms}: holds for every stream`) : c.red(`read ≠ ${terms}: records unaccounted for`);
   const status = report.status === 'succeeded' ? c.green(report.status) : report.status === 'skipped' ? c.yellow(report.status) : c.red(report.status);
   const drift = report.streams
     .filter((s) => s.drift?.fields.length)

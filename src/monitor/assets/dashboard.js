@@ -165,7 +165,8 @@
     const streams = Array.isArray(run.streams) && run.streams.length ? run.streams : [{ stream: '(no stream)', read: null }];
     return streams.map((s) => {
       // duplicate is absent from runs recorded before it was counted: 0 there.
-      const parts = ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected'].map((k) => (typeof s[k] === 'number' ? s[k] : k === 'duplicate' && typeof s.read === 'number' ? 0 : null));
+      // unwritten: a failed run's records read but never stored (the next run reads them again); only when present.
+      const parts = ['inserted', 'updated', 'unchanged', 'duplicate', 'rejected', ...(s.unwritten ? ['unwritten'] : [])].map((k) => (typeof s[k] === 'number' ? s[k] : k === 'duplicate' && typeof s.read === 'number' ? 0 : null));
       const known = typeof s.read === 'number' && parts.every((p) => p !== null);
       const reconciled = known && s.read === parts.reduce((a, b) => a + b, 0);
       return el('tr', {},
