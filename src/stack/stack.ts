@@ -22,10 +22,10 @@ const quiet: Log = () => undefined;
 
 const FERRET_DB = 'ferretdb';
 
-const primaryUri = (l: StackLayout): string => `mongodb://127.0.0.1:${l.ports.primary}/`;
+export const primaryUri = (l: StackLayout): string => `mongodb://127.0.0.1:${l.ports.primary}/`;
 const replicaUri = (l: StackLayout): string => `mongodb://127.0.0.1:${l.ports.replica}/`;
 
-function gateways(l: StackLayout): { primary: ferret.GatewaySpec; replica: ferret.GatewaySpec } {
+export function gateways(l: StackLayout): { primary: ferret.GatewaySpec; replica: ferret.GatewaySpec } {
   return {
     primary: { name: 'ferretdb-primary', port: l.ports.primary, debugPort: l.ports.debugPrimary, pgPort: l.ports.pgPrimary, stateDir: l.ferretPrimaryState },
     replica: { name: 'ferretdb-replica', port: l.ports.replica, debugPort: l.ports.debugReplica, pgPort: l.ports.pgReplica, stateDir: l.ferretReplicaState },
@@ -54,7 +54,7 @@ function prepareRoot(l: StackLayout): void {
   chmodSync(l.logs, 0o777);
 }
 
-async function startGatewayIfNeeded(l: StackLayout, spec: ferret.GatewaySpec, pid: number | undefined): Promise<number> {
+export async function startGatewayIfNeeded(l: StackLayout, spec: ferret.GatewaySpec, pid: number | undefined): Promise<number> {
   if (ferret.isOurGateway(pid, spec)) return pid;
   if (await portOpen(spec.port)) {
     throw new ProoflineError(ErrorCode.STACK_FAILED, `port ${spec.port} is already used by another process`, {
@@ -235,7 +235,7 @@ export async function stackStatus(options: { env?: NodeJS.ProcessEnv } = {}): Pr
   };
 }
 
-function requireState(l: StackLayout): StackState {
+export function requireState(l: StackLayout): StackState {
   const state = readState(l);
   if (!state) throw new ProoflineError(ErrorCode.STACK_FAILED, 'the local stack is not up', { hint: 'Run `proofline stack up` first.' });
   return state;
