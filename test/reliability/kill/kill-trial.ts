@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Db } from 'mongodb';
 import { mulberry32 } from '../../../src/common/prng.js';
 import { createLogger } from '../../../src/common/logger.js';
+import { loadStreamState } from '../../../src/store/state-store.js';
 import { runSync } from '../../../src/sync/run-sync.js';
 import type { SyncReport } from '../../../src/sync/run-result.js';
 import { ROOT } from '../../helpers.js';
@@ -37,9 +38,14 @@ export const TOTAL = FILES.reduce((n, [, count]) => n + count, 0);
 
 export const modeName = (m: Mode): string => `${m.sync_mode}+${m.destination_sync_mode}`;
 
-/** The kill point of a seed: after this many records are in the database (1 … TOTAL − 1). */
+/**
+ * The kill point of a seed: after this many records are in the database. It stays two
+ * batches short of the end so the kill surely lands while the run is still writing: the
+ * moments after the last write (closing the copy, the swap, the run record) are covered
+ * by the kills that land during the final batches' pauses.
+ */
 export function killPoint(seed: number): number {
-  return 1 + Math.floor(mulberry32(seed)() * (TOTAL - 1));
+  return 1 + Math.floor(mulberry32(seed)() * (TOTAL - 50));
 }
 
 export interface TrialResult {
@@ -50,6 +56,8 @@ export interface TrialResult {
   /** The stored records, lineage and _id left out, one JSON line each, sorted. */
   content: string[];
   killedRunStatus: string | undefined;
+  /** full_refresh + append: the killed run had closed its copy (all written) before it died, so the rerun's copy is a second one. */
+  copyClosedBeforeKill: boolean;
 }
 
 /** What the pipeline stores without a crash: every observation exactly once. */
@@ -80,7 +88,7 @@ export async function runTrial(mode: Mode, seed: number, db: (name: string) => D
 
   // The built CLI, as a user runs it (npm test builds it first); a pause after each flush widens the window between batches.
   const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'sync', '--config', configFile, '--json'], {
-    env: { ...process.env, PROOFLINE_SYNC_FLUSH_DELAY_MS: '30', PROOFLINE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PROOFLINE_SYNC_FLUSH_DELAY_MS: '50', PROOFLINE_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -97,7 +105,9 @@ export async function runTrial(mode: Mode, seed: number, db: (name: string) => D
   }
   await exited;
   const killedRun = await database.collection('_proofline_runs').findOne({});
+  const copy = await loadStreamState(database, `p_kill${seed}`, 'obs#append_copy');
+  const copyClosedBeforeKill = copy?.complete === true;
   const rerun = await runSync(f.config(stream), { logger: createLogger({ level: 'silent' }) });
   const after = killedRun ? await database.collection('_proofline_runs').findOne({ _id: killedRun._id }) : null;
-  return { killedAt: killAt, killed, rerun, content: await content(database), killedRunStatus: after?.status as string | undefined };
+  return { killedAt: killAt, killed, rerun, content: await content(database), killedRunStatus: after?.status as string | undefined, copyClosedBeforeKill };
 }
