@@ -44,7 +44,9 @@ export interface SyncReport {
 /** A run's status from its streams: interrupted, then any failure, then all skipped, else succeeded. */
 export function runStatus(streams: StreamReport[], o: { requested: number; interrupted: boolean }): SyncReport['status'] {
   if (o.interrupted || streams.length < o.requested) return 'interrupted';
-  if (streams.some((r) => r.status === 'failed')) return 'failed';
+  // A stream over its reject rate or failing on drift fails the run too: the run record and
+  // the summary's first line must not say "succeeded" beside a stream that failed.
+  if (streams.some((r) => r.status === 'failed' || r.rejectRateExceeded || r.driftFailed)) return 'failed';
   if (streams.length > 0 && streams.every((r) => r.status === 'already_running')) return 'skipped';
   return 'succeeded';
 }
