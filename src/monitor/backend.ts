@@ -35,6 +35,9 @@ export interface BackendParts {
 }
 
 export function monitorBackend(p: BackendParts): MonitorBackend {
+  // The quarantine lookup behind the invalid documents is read once per schema result, not
+  // once per dashboard request.
+  let invalid: { at: string; answer: Promise<unknown> } | undefined;
   return {
     checkNames: p.checks.settings.map((s) => s.name),
     status: async () => {
@@ -68,18 +71,12 @@ export function monitorBackend(p: BackendParts): MonitorBackend {
       const [runs, monitorSyncs] = await Promise.all([history.runs(limit), history.syncs(limit)]);
       return { source: 'database', runs, monitorSyncs };
     },
-    invalid: async () => {
+    invalid: () => {
       const latest = p.checks.latestSchema();
-      const session = p.db.session;
-      const collections = p.config.checks.schema.collections.map((c) => c.collection);
-      // The raw records behind them, found by place of origin; without the database the samples still show.
-      const quarantine = session && latest ? await collectQuarantine(session.db, collections).catch(() => []) : [];
-      return {
-        at: latest?.at ?? null,
-        samplesPerRule: SAMPLES_PER_RULE,
-        samples: invalidSamples(latest?.result, quarantine).map((x) => ({ ...x, where: locationText(x.location) })),
-        quarantine: quarantine.map((q) => ({ collection: q.collection, rejectsCollection: q.rejectsCollection, total: q.total })),
-      };
+      if (latest && invalid?.at === latest.at) return invalid.answer;
+      const answer = invalidAnswer(p, latest);
+      if (latest) invalid = { at: latest.at, answer };
+      return answer;
     },
     serverLog: () => p.poller.panel,
     metrics: async () => ({ contentType: p.metrics.registry.contentType, body: await p.metrics.registry.metrics() }),
@@ -87,5 +84,19 @@ export function monitorBackend(p: BackendParts): MonitorBackend {
       p.subscribers.add(fn);
       return () => p.subscribers.delete(fn);
     },
+  };
+}
+
+/** The latest schema check's invalid documents, joined to their raw records in quarantine. */
+async function invalidAnswer(p: BackendParts, latest: ReturnType<CheckLoop['latestSchema']>): Promise<unknown> {
+  const session = p.db.session;
+  const collections = p.config.checks.schema.collections.map((c) => c.collection);
+  // The raw records behind them, found by place of origin; without the database the samples still show.
+  const quarantine = session && latest ? await collectQuarantine(session.db, collections).catch(() => []) : [];
+  return {
+    at: latest?.at ?? null,
+    samplesPerRule: SAMPLES_PER_RULE,
+    samples: invalidSamples(latest?.result, quarantine).map((x) => ({ ...x, where: locationText(x.location) })),
+    quarantine: quarantine.map((q) => ({ collection: q.collection, rejectsCollection: q.rejectsCollection, total: q.total })),
   };
 }
