@@ -83,6 +83,11 @@ export function starterPipelineYaml(o: { name: string; files: string[]; streams:
     `  database: ${j(o.name)}`,
     `streams:`,
     ...o.streams.map((s) => streamYaml(s, o.outDir)),
+    // The stored documents are audited against the same schemas by `proofline check schema`.
+    `checks:`,
+    `  schema:`,
+    `    collections:`,
+    ...o.streams.map((s) => `      - { collection: ${j(s.name)}, schema: ${j(s.schemaFile)} }`),
     '',
   ].join('\n');
 }
