@@ -41,34 +41,49 @@ export interface WriteContext {
 }
 
 const RUN_PATH = '_proofline.run_id';
+export const HASH_PATH = '_proofline.content_hash';
 const DUPLICATE_KEY = 11000;
 
-/** Which of these `_id`s are stored now, and by which run. */
-async function storedRuns(coll: Collection, ids: unknown[], ctx: WriteContext): Promise<Map<string, unknown>> {
-  const found = await ctx.retry('lookup', () => findStoredByIds(coll, ids as string[], { [RUN_PATH]: 1 }));
-  return new Map([...found].map(([id, d]) => [id, getPath(d, RUN_PATH)]));
-}
+/**
+ * What a document stored before this run means to the insert:
+ * - `unchanged`: append, where the same `_id` is the same record at the same position;
+ * - `conflict`: a keyed insert the lookup said was new, so another writer raced it;
+ * - `existing`: a keyed insert tried first, so the caller classifies it against the stored version.
+ */
+export type ExistingMeans = 'unchanged' | 'conflict' | 'existing';
 
 interface InsertState {
   out: BatchOutcome;
-  /** A document stored before this run: unchanged (append), or a failure (a keyed insert raced another writer). */
-  existingIsUnchanged: boolean;
+  existingMeans: ExistingMeans;
+  /** Input indexes of documents stored before, when existingMeans is `existing`. */
+  existing: number[];
 }
 
-/** Settle documents the server says (or may have) stored: by this run → inserted; by an earlier one → unchanged. Returns those not stored. */
+/** Which of these `_id`s are stored now, with their run and content hash. */
+async function storedVersions(coll: Collection, ids: unknown[], ctx: WriteContext): Promise<Map<string, Document>> {
+  return ctx.retry('lookup', () => findStoredByIds(coll, ids as string[], { [RUN_PATH]: 1, [HASH_PATH]: 1 }));
+}
+
+/**
+ * Settle documents the server says (or may have) stored. Stored by this run with the same
+ * content: this run's own write (a retried or split batch) → inserted. Else what an earlier
+ * version means (see ExistingMeans). Returns those not stored.
+ */
 async function settleStored(coll: Collection, docs: Document[], idx: number[], ctx: WriteContext, s: InsertState): Promise<{ docs: Document[]; idx: number[] }> {
-  const stored = await storedRuns(
+  const stored = await storedVersions(
     coll,
     docs.map((d) => d._id),
     ctx,
   );
   const rest: { docs: Document[]; idx: number[] } = { docs: [], idx: [] };
   docs.forEach((d, i) => {
-    if (!stored.has(String(d._id))) {
+    const found = stored.get(String(d._id));
+    if (!found) {
       rest.docs.push(d);
       rest.idx.push(idx[i]!);
-    } else if (stored.get(String(d._id)) === ctx.runId) s.out.inserted += 1;
-    else if (s.existingIsUnchanged) s.out.unchanged += 1;
+    } else if (s.existingMeans === 'existing') s.existing.push(idx[i]!);
+    else if (getPath(found, RUN_PATH) === ctx.runId && getPath(found, HASH_PATH) === getPath(d, HASH_PATH)) s.out.inserted += 1;
+    else if (s.existingMeans === 'unchanged') s.out.unchanged += 1;
     else s.out.failed.push({ index: idx[i]!, code: DUPLICATE_KEY, message: `a document with _id ${String(d._id)} was written by another run meanwhile` });
   });
   return rest;
@@ -88,7 +103,9 @@ async function insertPart(coll: Collection, docs: Document[], idx: number[], ctx
       s.out.inserted += acked;
       const dups = errors.filter((w) => w.code === DUPLICATE_KEY);
       for (const w of errors) if (w.code !== DUPLICATE_KEY) s.out.failed.push({ index: idx[w.index]!, code: w.code, message: w.message });
-      if (dups.length) {
+      // Tried first (upsertBatch): a duplicate key is the stored version the caller classifies.
+      if (s.existingMeans === 'existing') for (const w of dups) s.existing.push(idx[w.index]!);
+      else if (dups.length) {
         const rest = await settleStored(
           coll,
           dups.map((w) => docs[w.index]!),
@@ -116,9 +133,8 @@ async function insertPart(coll: Collection, docs: Document[], idx: number[], ctx
   }
 }
 
-/** Insert documents that carry their `_id`. `existingIsUnchanged`: see InsertState. */
-export async function insertBatch(coll: Collection, docs: Document[], ctx: WriteContext = { runId: '', retry: noRetry }, existingIsUnchanged = true): Promise<BatchOutcome> {
-  const s: InsertState = { out: { inserted: 0, updated: 0, unchanged: 0, failed: [] }, existingIsUnchanged };
+async function insertAll(coll: Collection, docs: Document[], ctx: WriteContext, existingMeans: ExistingMeans): Promise<InsertState> {
+  const s: InsertState = { out: { inserted: 0, updated: 0, unchanged: 0, failed: [] }, existingMeans, existing: [] };
   if (docs.length)
     await insertPart(
       coll,
@@ -127,26 +143,71 @@ export async function insertBatch(coll: Collection, docs: Document[], ctx: Write
       ctx,
       s,
     );
-  return s.out;
+  return s;
 }
 
-export const HASH_PATH = '_proofline.content_hash';
+/** Insert documents that carry their `_id`; a document already stored means `existingMeans`. */
+export async function insertBatch(coll: Collection, docs: Document[], ctx: WriteContext = { runId: '', retry: noRetry }, existingMeans: Exclude<ExistingMeans, 'existing'> = 'unchanged'): Promise<BatchOutcome> {
+  return (await insertAll(coll, docs, ctx, existingMeans)).out;
+}
 
 /**
- * Keyed documents (`_id` derived from the primary key, `_proofline.content_hash` set):
- * the stored versions of the batch are read (only `_id`, hash and cursor; one `$in` or
- * concurrent `_id` equalities, whichever the server indexes: keyed-lookup.ts),
- * then each document is classified in arrival order, as a sequential writer would:
- * new → insert; same content hash → unchanged; older by cursor than the stored one →
- * unchanged (the newest wins); else → replace.
+ * Keyed documents (`_id` derived from the primary key, `_proofline.content_hash` set),
+ * classified in arrival order, as a sequential writer would: new → insert; same content
+ * hash → unchanged; older by cursor than the stored one → unchanged (the newest wins);
+ * else → replace.
+ *
+ * Two ways to find the stored versions, the same result (docs/performance.md):
+ * - `insertFirst`: insert the batch's documents as they are; the server stores the new ones
+ *   at the price of a plain insert, and answers duplicate key for the `_id`s it holds, which
+ *   alone are then read and classified. The way to write mostly new records.
+ * - otherwise: read the stored versions of the whole batch first (only `_id`, hash and
+ *   cursor; one `$in` or concurrent `_id` equalities, whichever the server indexes:
+ *   keyed-lookup.ts), then insert the new and replace the changed. The way for a rerun,
+ *   where most records are stored already and a refused insert would be wasted work.
  */
-export async function upsertBatch(coll: Collection, docs: Document[], cursorField?: string, ctx: WriteContext = { runId: '', retry: noRetry }): Promise<BatchOutcome> {
+export async function upsertBatch(
+  coll: Collection,
+  docs: Document[],
+  cursorField?: string,
+  ctx: WriteContext = { runId: '', retry: noRetry },
+  insertFirst = false,
+): Promise<BatchOutcome> {
+  if (!insertFirst) return lookupFirst(coll, docs, cursorField, ctx);
+  // Only an _id that appears once in the batch can be inserted blind; repeats keep their order through lookupFirst.
+  const seen = new Map<unknown, number>();
+  for (const d of docs) seen.set(d._id, (seen.get(d._id) ?? 0) + 1);
+  const once = docs.flatMap((d, i) => (seen.get(d._id) === 1 ? [i] : []));
+  const tried = await insertAll(
+    coll,
+    once.map((i) => docs[i]!),
+    ctx,
+    'existing',
+  );
+  const out = tried.out;
+  out.failed = out.failed.map((f) => ({ ...f, index: once[f.index]! }));
+  const rest = [...tried.existing.map((k) => once[k]!), ...docs.flatMap((d, i) => (seen.get(d._id) === 1 ? [] : [i]))];
+  const r = await lookupFirst(
+    coll,
+    rest.map((i) => docs[i]!),
+    cursorField,
+    ctx,
+  );
+  out.inserted += r.inserted;
+  out.updated += r.updated;
+  out.unchanged += r.unchanged;
+  for (const f of r.failed) out.failed.push({ ...f, index: rest[f.index]! });
+  return out;
+}
+
+async function lookupFirst(coll: Collection, docs: Document[], cursorField: string | undefined, ctx: WriteContext): Promise<BatchOutcome> {
+  const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, failed: [] };
+  if (!docs.length) return out;
   const ids = [...new Set(docs.map((d) => d._id as string))];
-  const projection: Document = { [HASH_PATH]: 1 };
+  const projection: Document = { [HASH_PATH]: 1, [RUN_PATH]: 1 };
   if (cursorField) projection[cursorField] = 1;
   const stored = await ctx.retry('lookup', () => findStoredByIds(coll, ids, projection));
 
-  const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, failed: [] };
   // Latest decision per _id, and the input index it came from (to report failures).
   const plan = new Map<string, { doc: Document; index: number; existed: boolean }>();
   docs.forEach((doc, index) => {
@@ -157,6 +218,11 @@ export async function upsertBatch(coll: Collection, docs: Document[], cursorFiel
       return;
     }
     const sameContent = getPath(current, HASH_PATH) === getPath(doc, HASH_PATH);
+    // This run's own write of the same content (a batch resent after a transient error): inserted.
+    if (sameContent && !plan.has(id) && getPath(current, RUN_PATH) === ctx.runId) {
+      out.inserted += 1;
+      return;
+    }
     const older = cursorField !== undefined && compareCursor(getPath(doc, cursorField), getPath(current, cursorField)) < 0;
     if (sameContent || older) {
       out.unchanged += 1;
@@ -177,7 +243,7 @@ export async function upsertBatch(coll: Collection, docs: Document[], cursorFiel
     coll,
     fresh.map((p) => p.doc),
     ctx,
-    false,
+    'conflict',
   );
   out.inserted += r.inserted;
   for (const f of r.failed) out.failed.push({ ...f, index: fresh[f.index]!.index });

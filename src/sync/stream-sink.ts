@@ -9,6 +9,7 @@ import { checkShape, checkSize } from '../model/record-limits.js';
 import { toJsonView } from '../model/schema.js';
 import type { AirbyteRecordMessage } from '../protocol/messages.js';
 import { insertBatch, upsertBatch, type BatchOutcome } from '../store/batch-write.js';
+import { AdaptiveUpsert } from '../store/adaptive-upsert.js';
 import { noRetry, type DbRetry } from '../store/db-retry.js';
 import { locationOf, writeRejects, type Failure, type Reject } from '../store/rejects.js';
 import type { MapOutcome } from '../transform/mapper.js';
@@ -72,6 +73,7 @@ export class StreamSink {
   private readonly retry: DbRetry;
   private stateWindow: string;
   private sinceState = 0;
+  private readonly upserts = new AdaptiveUpsert();
 
   constructor(
     readonly target: StreamTarget,
@@ -231,13 +233,14 @@ export class StreamSink {
     const fresh = batch.filter((p) => !p.supersedes);
     const superseding = batch.filter((p) => p.supersedes);
     if (fresh.length) {
-      const r = await this.writeDocs(fresh, rejects);
+      const r = await this.writeDocs(fresh, rejects, false);
       this.counts.inserted += r.inserted;
       this.counts.updated += r.updated;
       this.counts.unchanged += r.unchanged;
     }
     if (superseding.length) {
-      const r = await this.writeDocs(superseding, rejects);
+      // Their keys are stored by this run already: read first, and leave the fresh batches' choice alone.
+      const r = await this.writeDocs(superseding, rejects, true);
       this.counts.duplicate -= r.failed.length;
     }
     const quarantined = await writeRejects(this.ctx.db, this.target.collection, this.ctx.runId, rejects, this.retry);
@@ -246,11 +249,15 @@ export class StreamSink {
   }
 
   /** One verified bulk write; documents the server refused are counted rejected and quarantined. */
-  private async writeDocs(batch: Pending[], rejects: Reject[]): Promise<BatchOutcome> {
+  private async writeDocs(batch: Pending[], rejects: Reject[], superseding: boolean): Promise<BatchOutcome> {
     const coll = this.ctx.db.collection(this.ctx.writeCollection);
     const docs = batch.map((p) => p.doc);
     const wctx = { runId: this.ctx.runId, retry: this.retry };
-    const r: BatchOutcome = this.keyed ? await upsertBatch(coll, docs, this.target.cursorField, wctx) : await insertBatch(coll, docs, wctx);
+    const r: BatchOutcome = !this.keyed
+      ? await insertBatch(coll, docs, wctx)
+      : superseding
+        ? await upsertBatch(coll, docs, this.target.cursorField, wctx)
+        : await this.upserts.write(coll, docs, this.target.cursorField, wctx);
     for (const f of r.failed) {
       const p = batch[f.index];
       if (!p) continue;
