@@ -9,6 +9,7 @@
  */
 import { execSync } from 'node:child_process';
 import { MongoClient, type Document } from 'mongodb';
+import pg from 'pg';
 import { AdaptiveUpsert } from '../src/store/adaptive-upsert.js';
 import { noRetry } from '../src/store/db-retry.js';
 import { lookupStrategyOf } from '../src/store/keyed-lookup.js';
@@ -26,6 +27,27 @@ const doc = (i: number, run: string): Document => ({
   _proofline: { content_hash: `h${i}`, run_id: run },
 });
 
+/**
+ * A history of H documents is not seconds old in real life: autovacuum has visited it. Just
+ * after a bulk load of 1M rows, autovacuum's first pass (and the first reads, which set
+ * PostgreSQL's hint bits on every fresh page) slowed the next thousand lookups 25-fold on
+ * this stack. So, on the local stack, the loaded history is vacuumed and analyzed before the
+ * clock starts, as autovacuum would have done; elsewhere (MONGODB_URI) nothing is done.
+ */
+async function settle(database: string): Promise<string> {
+  const url = process.env.MONGODB_URI ? undefined : currentStack().postgres?.primaryUrl;
+  if (!url) return 'not settled (not the local stack)';
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ t: string }>("SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname = $1", [database]);
+    for (const { t } of tables.rows) await client.query(`VACUUM (ANALYZE) ${t}`);
+    return 'vacuumed and analyzed';
+  } finally {
+    await client.end();
+  }
+}
+
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
   await fn();
@@ -37,11 +59,12 @@ async function main(): Promise<void> {
   const db = client.db(`bench_dedup_${process.pid}`);
   process.stdout.write(`load: ${execSync('uptime').toString().trim()}\n`);
   const rows: string[] = [];
-  const costAt = new Map<number, { fresh: number; rerun: number }>();
+  const costAt = new Map<number, { fresh: number; rerun: number; intoHistory: number }>();
   try {
     for (const h of histories) {
       const coll = db.collection(`h${h}`);
       for (let i = 0; i < h; i += BATCH) await coll.insertMany(Array.from({ length: Math.min(BATCH, h - i) }, (_, k) => doc(N + i + k, 'history')), { ordered: false });
+      const settled = await settle(db.databaseName);
       const strategy = await lookupStrategyOf(coll);
       const news = Array.from({ length: N }, (_, i) => doc(i, 'new'));
       const counted = { inserted: 0, unchanged: 0 };
@@ -66,10 +89,14 @@ async function main(): Promise<void> {
       const baseline = await timed(async () => {
         for (let i = 0; i < N; i += BATCH) await base.insertMany(news.slice(i, i + BATCH), { ordered: false });
       });
-      costAt.set(h, { fresh, rerun });
+      // What the server itself charges for 10k new documents into this history: the floor of `fresh`.
+      const intoHistory = await timed(async () => {
+        for (let i = 0; i < N; i += BATCH) await coll.insertMany(news.slice(i, i + BATCH).map((d) => ({ ...d, _id: `more-${String(d._id)}` }) as Document), { ordered: false });
+      });
+      costAt.set(h, { fresh, rerun, intoHistory });
       const ratio = baseline / fresh;
-      rows.push(`P1d H=${h}: append_dedup 10k new ${(fresh / 1000).toFixed(2)} s vs insertMany ${(baseline / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'}) [lookup: ${strategy}]`);
-      rows.push(`P4  H=${h}: rerun 10k unchanged ${(rerun / 1000).toFixed(2)} s`);
+      rows.push(`P1d H=${h}: append_dedup 10k new ${(fresh / 1000).toFixed(2)} s vs insertMany ${(baseline / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'}) [lookup: ${strategy}; history ${settled}]`);
+      rows.push(`P4  H=${h}: rerun 10k unchanged ${(rerun / 1000).toFixed(2)} s; driver insertMany of 10k other new documents into this history ${(intoHistory / 1000).toFixed(2)} s`);
       process.stdout.write(`${rows.slice(-2).join('\n')}\n`);
       await coll.drop();
       await base.drop();
@@ -79,7 +106,8 @@ async function main(): Promise<void> {
     const top = Math.max(...histories);
     const growth = large.fresh / small.fresh;
     const rerunGrowth = large.rerun / small.rerun;
-    rows.push(`P1d cost at H=${top} / cost at H=10k: ${growth.toFixed(2)} (goal ≤ 1.2: ${growth <= 1.2 ? 'met' : 'NOT met'})`);
+    const serverGrowth = large.intoHistory / small.intoHistory;
+    rows.push(`P1d cost at H=${top} / cost at H=10k: ${growth.toFixed(2)} (goal ≤ 1.2: ${growth <= 1.2 ? 'met' : 'NOT met'}); the driver's own insertMany into the history grew ${serverGrowth.toFixed(2)}×`);
     rows.push(`P4  rerun cost at H=${top} / at H=10k: ${rerunGrowth.toFixed(2)} (goal ≤ 1.2: ${rerunGrowth <= 1.2 ? 'met' : 'NOT met'})`);
     process.stdout.write(`\n${rows.join('\n')}\nload: ${execSync('uptime').toString().trim()}\n`);
   } finally {
