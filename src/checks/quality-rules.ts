@@ -1,4 +1,4 @@
-import type { CrossFieldRule, NullRateRule, QualityRule, RangeRule, VolumeRule } from '../config/checks.js';
+import type { CrossFieldRule, FreshnessRule, NullRateRule, QualityRule, RangeRule, VolumeRule } from '../config/checks.js';
 import { parseDuration } from '../common/duration.js';
 import { judgeBaseline, type BaselineVerdict } from './baseline.js';
 
@@ -88,6 +88,30 @@ export function range(rule: RangeRule): StreamEvaluator {
       }
     },
     finish: () => ({ value: violations, evaluated, detail: { min: rule.min ?? null, max: rule.max ?? null, examples } }),
+  };
+}
+
+/**
+ * Freshness in the stream: the newest value of the field, for servers that cannot serve
+ * `sort({field: -1}).limit(1)` from an index (FerretDB v1 sorts in Go after a full scan:
+ * `sortPushdown: false`). Reading one more field in the pass the other rules make anyway
+ * costs nothing; a separate sorted query costs one more full scan.
+ */
+export function newest(rule: FreshnessRule): StreamEvaluator {
+  let evaluated = 0;
+  let max: number | null = null;
+  return {
+    visit(doc) {
+      const t = toEpochMs(get(doc, rule.field));
+      if (t === null) return;
+      evaluated++;
+      if (max === null || t > max) max = t;
+    },
+    finish: (now) => ({
+      value: max === null ? null : now - max,
+      evaluated: max === null ? 0 : 1,
+      detail: { newest: max === null ? null : new Date(max).toISOString(), max_age: rule.max_age, documents_with_value: evaluated },
+    }),
   };
 }
 

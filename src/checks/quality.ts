@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import type { PipelineConfig } from '../config/load.js';
 import type { DuplicatesRule, FreshnessRule, QualityRule } from '../config/checks.js';
 import { CheckStatus, type CheckResult } from './result.js';
@@ -6,12 +6,15 @@ import { ResultBuilder, firstProblem } from './builder.js';
 import { describeEndpoint, endpointsOf, unreachableFinding } from './endpoints.js';
 import type { CheckContext } from './check-session.js';
 import { parseDuration } from '../common/duration.js';
-import { crossField, nullRate, range, ruleName, toEpochMs, volume, type StreamEvaluator, type StreamOutcome } from './quality-rules.js';
+import { crossField, get, newest, nullRate, range, ruleName, toEpochMs, volume, type StreamEvaluator, type StreamOutcome } from './quality-rules.js';
+import { docsPerSecond, fieldsOf, projectionOf, uniqueIndexOn, type IndexInfo } from './quality-plan.js';
 
 /**
- * Quality rules declared in the config. Duplicates and freshness are asked of the server
- * (an aggregation and an indexed sort); the per-document rules share one streaming pass
- * per collection, evaluated in Node because FerretDB v1 cannot run most $expr.
+ * Quality rules declared in the config. The per-document rules share one streaming pass
+ * per collection, projected to the fields they read, evaluated in Node because FerretDB v1
+ * cannot run most $expr. Duplicates are asked of the server (a unique index on the key
+ * answers at once; else an aggregation); freshness too where the server sorts (else it
+ * joins the pass). docs/performance.md "Checks at scale" has the figures.
  */
 
 interface RuleOutcome extends StreamOutcome {
@@ -29,7 +32,7 @@ const METRIC: Record<QualityRule['type'], { metric: string; unit?: string }> = {
   cross_field: { metric: 'cross_field_violations' },
 };
 
-function evaluatorOf(rule: QualityRule): StreamEvaluator | null {
+function evaluatorOf(rule: QualityRule, streamFreshness: boolean): StreamEvaluator | null {
   switch (rule.type) {
     case 'null_rate':
       return nullRate(rule);
@@ -39,15 +42,20 @@ function evaluatorOf(rule: QualityRule): StreamEvaluator | null {
       return crossField(rule);
     case 'volume':
       return volume(rule);
+    case 'freshness':
+      return streamFreshness ? newest(rule) : null;
     default:
       return null;
   }
 }
 
-async function duplicates(db: Db, collection: string, rule: DuplicatesRule): Promise<StreamOutcome> {
+async function duplicates(coll: Collection, rule: DuplicatesRule, indexes: IndexInfo[]): Promise<StreamOutcome> {
+  // The server refuses a second document with the same key: there is nothing to count, and
+  // no reason to group a whole collection (a 100k-document $group takes minutes on FerretDB v1).
+  const unique = uniqueIndexOn(indexes, rule.key);
+  if (unique) return { value: 0, evaluated: -1, detail: { key: rule.key, duplicate_keys: 0, extra_documents: 0, examples: [], guaranteed_by: `unique index ${unique}` } };
   const id = Object.fromEntries(rule.key.map((k, i) => [`k${i}`, `$${k}`]));
-  const rows = await db
-    .collection(collection)
+  const rows = await coll
     .aggregate([{ $group: { _id: id, n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }, { $sort: { n: -1 } }, { $limit: 1000 }], { allowDiskUse: true })
     .toArray();
   const examples = rows.slice(0, 5).map((r) => ({ key: Object.fromEntries(rule.key.map((k, i) => [k, (r._id as Record<string, unknown>)[`k${i}`]])), count: r.n }));
@@ -55,38 +63,75 @@ async function duplicates(db: Db, collection: string, rule: DuplicatesRule): Pro
   return { value: rows.length, evaluated: -1, detail: { key: rule.key, duplicate_keys: rows.length, extra_documents: extra, examples, capped_at: 1000 } };
 }
 
-async function freshness(db: Db, collection: string, rule: FreshnessRule, now: number): Promise<StreamOutcome> {
-  const newest = await db
-    .collection(collection)
-    .find({ [rule.field]: { $ne: null } }, { projection: { [rule.field]: 1 } })
-    .sort({ [rule.field]: -1 })
-    .limit(1)
-    .next();
-  const t = newest ? toEpochMs(rule.field.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown> | null)?.[p], newest)) : null;
-  return { value: t === null ? null : now - t, evaluated: newest ? 1 : 0, detail: { newest: t === null ? null : new Date(t).toISOString(), max_age: rule.max_age } };
+const newestQuery = (coll: Collection, field: string) =>
+  coll
+    .find({ [field]: { $ne: null } }, { projection: { [field]: 1 } })
+    .sort({ [field]: -1 })
+    .limit(1);
+
+/**
+ * Can the server answer "the newest value of the field" without a full scan? FerretDB v1
+ * says `sortPushdown: false` in its explain (it sorts in Go after reading every document);
+ * MongoDB and DocumentDB sort on the server (from an index when there is one).
+ */
+async function serverSorts(coll: Collection, field: string): Promise<boolean> {
+  const plan = (await newestQuery(coll, field)
+    .explain('queryPlanner')
+    .catch(() => ({}))) as Document;
+  return plan.sortPushdown !== false;
 }
 
-async function evaluateCollection(db: Db, collection: string, rules: QualityRule[], ctx: CheckContext): Promise<RuleOutcome[]> {
+async function freshness(coll: Collection, rule: FreshnessRule, now: number): Promise<StreamOutcome> {
+  const doc = await newestQuery(coll, rule.field).next();
+  const t = doc ? toEpochMs(get(doc, rule.field)) : null;
+  return { value: t === null ? null : now - t, evaluated: doc ? 1 : 0, detail: { newest: t === null ? null : new Date(t).toISOString(), max_age: rule.max_age } };
+}
+
+/** How one collection was read: what the pass projected, how fast, and what the server answered itself. */
+export interface CollectionScan {
+  collection: string;
+  documents: number;
+  ms: number;
+  docs_per_s: number | null;
+  projection: string[];
+  /** Rules answered by the server (an index, an aggregation, a sorted query) instead of the pass. */
+  server_side: string[];
+}
+
+async function evaluateCollection(db: Db, collection: string, rules: QualityRule[], ctx: CheckContext): Promise<{ outcomes: RuleOutcome[]; scan: CollectionScan }> {
   const now = Date.now();
-  const out: RuleOutcome[] = [];
+  const coll = db.collection(collection);
+  const freshRules = rules.filter((r): r is FreshnessRule => r.type === 'freshness');
+  const streamFreshness = freshRules.length > 0 && !(await serverSorts(coll, freshRules[0]!.field));
+  const indexes = rules.some((r) => r.type === 'duplicates') ? ((await coll.indexes().catch(() => [])) as IndexInfo[]) : [];
   const streaming: { rule: QualityRule; ev: StreamEvaluator }[] = [];
   for (const rule of rules) {
-    const ev = evaluatorOf(rule);
+    const ev = evaluatorOf(rule, streamFreshness);
     if (ev) streaming.push({ rule, ev });
   }
+  const projection = projectionOf(streaming.flatMap((s) => fieldsOf(s.rule)));
+  const scan: CollectionScan = { collection, documents: 0, ms: 0, docs_per_s: null, projection: Object.keys(projection), server_side: [] };
   if (streaming.length) {
-    for await (const doc of db.collection(collection).find({}).batchSize(1000)) {
+    const started = performance.now();
+    // Only the fields the rules read (and _id, for the examples): the pass moves a few numbers per document.
+    for await (const doc of coll.find({}, { projection }).batchSize(1000)) {
       if (ctx.signal?.aborted) break;
+      scan.documents++;
       for (const s of streaming) s.ev.visit(doc);
     }
+    scan.ms = Math.round(performance.now() - started);
+    scan.docs_per_s = docsPerSecond(scan.documents, scan.ms);
   }
+  const outcomes: RuleOutcome[] = [];
   for (const rule of rules) {
     const base = { name: ruleName(rule), type: rule.type, collection };
-    if (rule.type === 'duplicates') out.push({ ...base, ...(await duplicates(db, collection, rule)) });
-    else if (rule.type === 'freshness') out.push({ ...base, ...(await freshness(db, collection, rule, now)) });
-    else out.push({ ...base, ...streaming.find((s) => s.rule === rule)!.ev.finish(now) });
+    const streamed = streaming.find((s) => s.rule === rule);
+    if (streamed) outcomes.push({ ...base, ...streamed.ev.finish(now) });
+    else if (rule.type === 'duplicates') outcomes.push({ ...base, ...(await duplicates(coll, rule, indexes)) });
+    else if (rule.type === 'freshness') outcomes.push({ ...base, ...(await freshness(coll, rule, now)) });
+    if (!streamed) scan.server_side.push(base.name);
   }
-  return out;
+  return { outcomes, scan };
 }
 
 function judgeRule(b: ResultBuilder, rule: QualityRule, o: RuleOutcome): void {
@@ -131,8 +176,12 @@ export async function checkQuality(config: PipelineConfig, ctx: CheckContext): P
     const c = r.collection ?? cfg.collection;
     if (c) byCollection.set(c, [...(byCollection.get(c) ?? []), r]);
   }
+  const scans: CollectionScan[] = [];
+  b.evidence.scans = scans;
   for (const [collection, rules] of byCollection) {
-    const results = await evaluateCollection(db, collection, rules, ctx);
+    const { outcomes: results, scan } = await evaluateCollection(db, collection, rules, ctx);
+    scans.push(scan);
+    if (scan.docs_per_s !== null) b.measure('scan_docs_per_s', scan.docs_per_s, { labels: { collection }, key: `scan_docs_per_s[${collection}]` });
     rules.forEach((rule, i) => {
       outcomes.push(results[i]!);
       judgeRule(b, rule, results[i]!);

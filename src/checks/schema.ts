@@ -10,6 +10,7 @@ import type { CheckContext } from './check-session.js';
 import { toMongoJsonSchema } from '../model/mongo-json-schema.js';
 import { compileValidator, loadSchema, schemaDeclaresId, toJsonView, type FieldFailure } from '../model/schema.js';
 import { serverMessage } from '../common/server-message.js';
+import { docsPerSecond } from './quality-plan.js';
 
 /**
  * Schema validity: stream the collection (or a sample) over a cursor, validate each
@@ -31,6 +32,9 @@ export interface CollectionValidity {
   by_source: Record<string, { checked: number; invalid: number }>;
   server_invalid: number | null;
   server_note: string;
+  /** The pass: how long it took and how fast it read (docs/performance.md "Checks at scale"). */
+  scan_ms: number;
+  docs_per_s: number | null;
   samples: { _id: string; source: string; failures: FieldFailure[]; document: unknown }[];
 }
 
@@ -67,8 +71,11 @@ async function scan(client: MongoClient, config: PipelineConfig, target: SchemaT
     by_source: {},
     server_invalid: null,
     server_note: '',
+    scan_ms: 0,
+    docs_per_s: null,
     samples: [],
   };
+  const started = performance.now();
   for await (const doc of cursor) {
     if (ctx.signal?.aborted) break;
     const source = typeof doc[cfg.source_field] === 'string' ? (doc[cfg.source_field] as string) : '(none)';
@@ -85,6 +92,8 @@ async function scan(client: MongoClient, config: PipelineConfig, target: SchemaT
     if (v.samples.length < cfg.samples_k) v.samples.push({ _id: String(toJsonView(doc._id, true)), source, failures, document: toJsonView(doc, true) });
   }
   v.invalid_rate = v.checked ? v.invalid / v.checked : null;
+  v.scan_ms = Math.round(performance.now() - started);
+  v.docs_per_s = docsPerSecond(v.checked, v.scan_ms);
 
   const caps = await capabilitiesOf(client, config.mongodb.uri);
   if (caps.jsonSchemaQuery.supported) {
@@ -123,6 +132,7 @@ export async function checkSchema(config: PipelineConfig, ctx: CheckContext): Pr
     b.measure('documents_invalid', v.invalid, { labels });
     const rateKey = b.measure('invalid_rate', v.invalid_rate, { labels });
     b.measure('server_invalid', v.server_invalid, { labels });
+    if (v.docs_per_s !== null) b.measure('scan_docs_per_s', v.docs_per_s, { labels, key: `scan_docs_per_s[${v.collection}]` });
     for (const [rule, n] of Object.entries(v.by_rule)) b.measure('invalid_by_rule', n, { labels: { ...labels, rule }, key: `invalid_by_rule[${v.collection}/${rule}]` });
     for (const [source, s] of Object.entries(v.by_source)) {
       b.measure('invalid_rate_by_source', s.checked ? s.invalid / s.checked : null, { labels: { ...labels, source }, key: `invalid_rate_by_source[${v.collection}/${source}]` });
