@@ -10,6 +10,7 @@ import { redactText } from '../common/redact.js';
 import { errorMessage } from '../errors.js';
 import { LoginLimiter } from './login-limiter.js';
 import { BadRequest, parseHistoryQuery, parseNoQuery, parseRunsQuery, type HistoryQuery } from './api.js';
+import { ResponseCache, memoLast } from './response-cache.js';
 
 /**
  * The monitor's HTTP surface on node:http: /healthz (never authenticated), /metrics,
@@ -57,6 +58,14 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/assets/chart.umd.js': { file: CHART_JS, type: 'text/javascript; charset=utf-8' },
 };
 
+/** Each asset is read once: Chart.js alone is 200 kB, and fifty dashboards reloading would read it fifty times. */
+const assetBytes = new Map<string, Buffer>();
+const assetBody = (file: string): Buffer => {
+  let b = assetBytes.get(file);
+  if (!b) assetBytes.set(file, (b = readFileSync(file)));
+  return b;
+};
+
 const COOKIE = 'proofline_token';
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -81,8 +90,9 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
 
 // Last line of defence: every string of every API answer passes the URI redactor (run
 // records written by other processes may quote a source URL with its credentials).
-const json = (res: ServerResponse, status: number, data: unknown, extra: Record<string, string> = {}): void =>
-  send(res, status, JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)), 'application/json; charset=utf-8', extra);
+const redacted = (data: unknown): string => JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v));
+const json = (res: ServerResponse, status: number, data: unknown, extra: Record<string, string> = {}): void => send(res, status, redacted(data), 'application/json; charset=utf-8', extra);
+const jsonText = (res: ServerResponse, text: string): void => send(res, 200, text, 'application/json; charset=utf-8');
 
 /** The session value of a token: opaque, so a stolen cookie or a log of headers never shows the token. */
 export function sessionValue(token: string): string {
@@ -130,6 +140,10 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
   const limiter = new LoginLimiter();
   const maxEventClients = options.maxEventClients ?? DEFAULT_MAX_EVENT_CLIENTS;
   let eventClients = 0;
+  // What many dashboards poll at once is built once per URL per second (response-cache.ts).
+  const answers = new ResponseCache();
+  const cached = (url: URL, build: () => Promise<unknown>): Promise<string> => answers.answer(`${url.pathname}${url.search}`, async () => redacted(await build()));
+  const frame = memoLast((event, data) => `event: ${event}\ndata: ${redacted(data)}\n\n`);
   const authorized = (req: IncomingMessage): boolean => {
     if (!expected || !session) return true;
     const header = req.headers.authorization ?? '';
@@ -164,7 +178,7 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
       if (path !== '/assets/dashboard.css') return json(res, 401, { error: 'a bearer token is required' });
     }
     const asset = ASSETS[path];
-    if (asset) return send(res, 200, readFileSync(asset.file), asset.type);
+    if (asset) return send(res, 200, assetBody(asset.file), asset.type);
     switch (path) {
       case '/metrics': {
         parseNoQuery(url.searchParams);
@@ -173,11 +187,15 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
       }
       case '/api/status':
         parseNoQuery(url.searchParams);
-        return json(res, 200, await backend.status());
-      case '/api/history':
-        return json(res, 200, await backend.history(parseHistoryQuery(url.searchParams, backend.checkNames)));
-      case '/api/runs':
-        return json(res, 200, await backend.runs(parseRunsQuery(url.searchParams).limit));
+        return jsonText(res, await cached(url, () => backend.status()));
+      case '/api/history': {
+        const q = parseHistoryQuery(url.searchParams, backend.checkNames);
+        return jsonText(res, await cached(url, () => backend.history(q)));
+      }
+      case '/api/runs': {
+        const { limit } = parseRunsQuery(url.searchParams);
+        return jsonText(res, await cached(url, () => backend.runs(limit)));
+      }
       case '/api/invalid':
         parseNoQuery(url.searchParams);
         return json(res, 200, await backend.invalid());
@@ -190,9 +208,7 @@ export function createMonitorServer(backend: MonitorBackend, options: ServerOpti
         eventClients++;
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...SECURITY_HEADERS });
         res.write('retry: 2000\n\n');
-        const unsubscribe = backend.subscribe((event, data) =>
-          res.write(`event: ${event}\ndata: ${JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v))}\n\n`),
-        );
+        const unsubscribe = backend.subscribe((event, data) => res.write(frame(event, data)));
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
         req.on('close', () => {
           eventClients--;
