@@ -88,7 +88,7 @@ export async function runTrial(mode: Mode, seed: number, db: (name: string) => D
 
   // The built CLI, as a user runs it (npm test builds it first); a pause after each flush widens the window between batches.
   const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'sync', '--config', configFile, '--json'], {
-    env: { ...process.env, PROOFLINE_SYNC_FLUSH_DELAY_MS: process.env.PROOFLINE_FAULT_FLUSH_DELAY_MS ?? '50', PROOFLINE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PROOFLINE_SYNC_FLUSH_DELAY_MS: process.env.PROOFLINE_FAULT_FLUSH_DELAY_MS ?? '100', PROOFLINE_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
