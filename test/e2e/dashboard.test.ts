@@ -100,6 +100,9 @@ describe('dashboard in headless Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${monitor.url}/`);
+    // Chromium applies `autofocus` at its next rendering step, which may come after goto
+    // resolves on a busy machine: wait for it (a page without autofocus times out here).
+    await page.waitForFunction(() => document.activeElement?.id === 'token', undefined, { timeout: 5_000 });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
     await page.keyboard.type(TOKEN);
     await page.keyboard.press('Enter');
