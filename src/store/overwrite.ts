@@ -1,7 +1,7 @@
-import { MongoServerError, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
+import { MongoServerError, type Db } from 'mongodb';
 import type { Logger } from '../common/logger.js';
-import { ErrorCode, ProoflineError } from '../errors.js';
-import { bulkWriteChunked } from './bulk-chunks.js';
+import type { DbRetry } from './db-retry.js';
+import { applyGeneration, type GenerationDiff } from './generation-diff.js';
 
 /**
  * full_refresh + overwrite: the run loads a temporary collection; the target is replaced
@@ -9,9 +9,9 @@ import { bulkWriteChunked } from './bulk-chunks.js';
  *
  * The swap: where the server can `renameCollection` with `dropTarget` (MongoDB,
  * DocumentDB), one atomic rename. Where it cannot (FerretDB v1 answers NotImplemented),
- * copy-and-prune: the loaded documents are upserted into the target by `_id`, then the
- * documents this run did not write are deleted. Readers see old ∪ new for a moment,
- * never an empty collection (two renames would leave no collection for an instant).
+ * the temporary collection holds only what differs from the stored generation, and the
+ * commit applies it (generation-diff.ts). Readers see old and new side by side for a
+ * moment, never an empty collection (two renames would leave no collection for an instant).
  */
 
 /** The server's code for a collection that does not exist (older MongoDB answers drop with it). */
@@ -37,34 +37,22 @@ export async function beginOverwrite(db: Db, target: string, runId: string, logg
 export interface SwapOptions {
   temp: string;
   target: string;
-  runId: string;
-  renameDropTarget: boolean;
+  /** The stored generation, compared while loading; absent where one rename swaps. */
+  diff?: GenerationDiff;
   logger: Logger;
   batchSize: number;
+  retry?: DbRetry;
 }
 
-export async function commitOverwrite(db: Db, o: SwapOptions): Promise<'renamed' | 'copied'> {
-  if (o.renameDropTarget) {
+export async function commitOverwrite(db: Db, o: SwapOptions): Promise<'renamed' | 'applied'> {
+  if (!o.diff) {
     await db.renameCollection(o.temp, o.target, { dropTarget: true });
     return 'renamed';
   }
-  const source = db.collection(o.temp);
-  const target = db.collection(o.target);
-  let ops: AnyBulkWriteOperation<Document>[] = [];
-  const push = async (): Promise<void> => {
-    const failed = await bulkWriteChunked(target, ops);
-    if (failed.length) throw new ProoflineError(ErrorCode.SERVER_ERROR, `overwrite copy into ${o.target} failed: ${failed[0]!.message}`);
-    ops = [];
-  };
-  for await (const doc of source.find({}, { batchSize: o.batchSize })) {
-    ops.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
-    if (ops.length >= o.batchSize) await push();
-  }
-  if (ops.length) await push();
-  const pruned = await target.deleteMany({ '_proofline.run_id': { $ne: o.runId } });
-  await source.drop();
-  o.logger.info({ collection: o.target, pruned: pruned.deletedCount }, 'overwrite: copied the loaded documents in and pruned the old ones (the server cannot rename with dropTarget)');
-  return 'copied';
+  const counts = await applyGeneration(db.collection(o.temp), db.collection(o.target), o.diff, o.batchSize, o.retry);
+  await db.collection(o.temp).drop();
+  o.logger.info({ collection: o.target, ...counts }, 'overwrite: applied the new generation (the server cannot rename with dropTarget)');
+  return 'applied';
 }
 
 /**

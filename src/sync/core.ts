@@ -4,6 +4,7 @@ import type { AirbyteMessage, AirbyteStateMessage } from '../protocol/messages.j
 import type { Capabilities } from '../store/capabilities.js';
 import { prepareCollection } from '../store/collection-setup.js';
 import type { DbRetry } from '../store/db-retry.js';
+import { GenerationDiff } from '../store/generation-diff.js';
 import { abortOverwrite, beginOverwrite, commitOverwrite } from '../store/overwrite.js';
 import type { DriftReport } from './schema-drift.js';
 import { StreamSink } from './stream-sink.js';
@@ -40,7 +41,7 @@ export interface CoreOptions extends CoreHooks {
   flushDelayMs?: number;
   /** Retries of transient database errors within the run's budget (store/db-retry.ts). */
   retry?: DbRetry;
-  /** Per source stream: the generation and resumed state that make unkeyed `_id`s deterministic (see StreamSink.appendId). */
+  /** Per source stream: the resumable copy's generation (else the default above) and resumed state that make unkeyed `_id`s deterministic (see StreamSink.appendId). */
   positions?: Map<string, { appendGeneration?: string; initialStateHash?: string }>;
 }
 
@@ -49,6 +50,8 @@ const PROGRESS_EVERY = 500;
 export class SyncCore {
   private readonly sinks = new Map<string, StreamSink>();
   private readonly temps = new Map<string, string>();
+  /** Per overwrite stream, where no rename can swap: the stored generation the load is compared with. */
+  private readonly diffs = new Map<string, GenerationDiff>();
   /** Records for streams nobody configured: counted and logged, never silently dropped. */
   unknownRecords = 0;
 
@@ -65,13 +68,22 @@ export class SyncCore {
       const spec = { schema: t.schema, primaryKey: t.primaryKey, uniqueKey: unique, indexes: t.indexes };
       await prepareCollection(this.o.db, { name: t.collection, ...spec }, this.o.capabilities, this.o.logger);
       let writeCollection = t.collection;
+      let diff: GenerationDiff | undefined;
       if (t.destinationSyncMode === 'overwrite') {
         writeCollection = await beginOverwrite(this.o.db, t.collection, this.o.runId, this.o.logger);
         await prepareCollection(this.o.db, { name: writeCollection, ...spec }, this.o.capabilities, this.o.logger);
         this.temps.set(t.sourceStream, writeCollection);
+        if (!this.o.renameDropTarget) {
+          diff = await GenerationDiff.load(this.o.db.collection(t.collection), Boolean(t.primaryKey), this.o.retry);
+          this.diffs.set(t.sourceStream, diff);
+          this.o.logger.info({ collection: t.collection, stored: diff.size }, 'overwrite: read the stored generation; only what differs is written');
+        }
       }
-      // Without a resumable copy, a full_refresh run is its own generation: each complete read is a new copy.
-      const position = this.o.positions?.get(t.sourceStream) ?? { appendGeneration: t.syncMode === 'full_refresh' ? this.o.runId : '' };
+      // Without a resumable copy, a full_refresh append run is its own generation: each
+      // complete read is a new copy. An overwrite keeps one generation, so the same record
+      // at the same position keeps its `_id` and an unchanged rerun writes nothing.
+      const ownGeneration = t.syncMode === 'full_refresh' && t.destinationSyncMode !== 'overwrite';
+      const position = { appendGeneration: ownGeneration ? this.o.runId : '', ...this.o.positions?.get(t.sourceStream) };
       this.sinks.set(
         t.sourceStream,
         new StreamSink(t, {
@@ -80,6 +92,7 @@ export class SyncCore {
           ingestedAt,
           logger: this.o.logger,
           writeCollection,
+          ...(diff ? { overwriteDiff: diff } : {}),
           ...position,
           ...(this.o.retry ? { retry: this.o.retry } : {}),
           ...(this.o.flushDelayMs ? { flushDelayMs: this.o.flushDelayMs } : {}),
@@ -138,9 +151,11 @@ export class SyncCore {
     await this.flushAll();
     for (const [stream, temp] of this.temps) {
       const t = this.sinks.get(stream)!.target;
-      await commitOverwrite(this.o.db, { temp, target: t.collection, runId: this.o.runId, renameDropTarget: this.o.renameDropTarget, logger: this.o.logger, batchSize: t.batchSize });
+      const diff = this.diffs.get(stream);
+      await commitOverwrite(this.o.db, { temp, target: t.collection, logger: this.o.logger, batchSize: t.batchSize, ...(diff ? { diff } : {}), ...(this.o.retry ? { retry: this.o.retry } : {}) });
     }
     this.temps.clear();
+    this.diffs.clear();
   }
 
   /** After a failure or interruption: unfinished overwrites leave the old data untouched. */

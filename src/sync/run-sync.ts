@@ -154,7 +154,7 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     capabilities: c.caps,
     renameDropTarget: c.renameDropTarget,
     retry: c.retry,
-    positions: new Map([[sourceStream, { appendGeneration: appendCopy ?? (incremental ? '' : c.runId), initialStateHash: stateHash(saved) }]]),
+    positions: new Map([[sourceStream, { ...(appendCopy ? { appendGeneration: appendCopy } : {}), initialStateHash: stateHash(saved) }]]),
     ...(flushDelay > 0 ? { flushDelayMs: flushDelay } : {}),
     ...(c.options.onProgress ? { onProgress: c.options.onProgress } : {}),
     onStateCommitted: async (state) => {

@@ -10,6 +10,7 @@ import { toJsonView } from '../model/schema.js';
 import type { AirbyteRecordMessage } from '../protocol/messages.js';
 import { insertBatch, upsertBatch, type BatchOutcome } from '../store/batch-write.js';
 import { AdaptiveUpsert } from '../store/adaptive-upsert.js';
+import type { GenerationDiff } from '../store/generation-diff.js';
 import { noRetry, type DbRetry } from '../store/db-retry.js';
 import { locationOf, writeRejects, type Failure, type Reject } from '../store/rejects.js';
 import type { MapOutcome } from '../transform/mapper.js';
@@ -40,6 +41,8 @@ export interface SinkContext {
    * for full_refresh append (one id per complete copy, kept by a resumed run).
    */
   appendGeneration?: string;
+  /** Overwrite without a one-rename swap: the stored generation; what equals it is not written. */
+  overwriteDiff?: GenerationDiff;
   /** Hash of the saved state the source resumes from (positions of sources without a file row count from it). */
   initialStateHash?: string;
   /** Test hook: pause after each flush so a test can kill the process between batches. */
@@ -232,7 +235,8 @@ export class StreamSink {
     // write outcome is not counted again (the key's own outcome was counted with the first).
     const fresh = batch.filter((p) => !p.supersedes);
     const superseding = batch.filter((p) => p.supersedes);
-    if (fresh.length) {
+    if (fresh.length && this.ctx.overwriteDiff) await this.writeDifferences(fresh, rejects, this.ctx.overwriteDiff);
+    else if (fresh.length) {
       const r = await this.writeDocs(fresh, rejects, false);
       this.counts.inserted += r.inserted;
       this.counts.updated += r.updated;
@@ -246,6 +250,24 @@ export class StreamSink {
     const quarantined = await writeRejects(this.ctx.db, this.target.collection, this.ctx.runId, rejects, this.retry);
     if (quarantined !== rejects.length) throw new ProoflineError(ErrorCode.WRITE_UNVERIFIED, `stream ${this.target.name}: ${rejects.length} reject(s), ${quarantined} quarantined`);
     if (this.ctx.flushDelayMs && batch.length + rejects.length > 0) await new Promise((r) => setTimeout(r, this.ctx.flushDelayMs));
+  }
+
+  /**
+   * Overwrite against the stored generation: records equal to their stored version are
+   * counted unchanged and not written; the new and the changed go to the temporary
+   * collection, counted inserted and updated once the server stored them there.
+   */
+  private async writeDifferences(fresh: Pending[], rejects: Reject[], diff: GenerationDiff): Promise<void> {
+    const verdicts = diff.classify(fresh.map((p) => p.doc));
+    const differing = fresh.filter((_, i) => verdicts[i] !== 'unchanged');
+    const wasChanged = verdicts.filter((v) => v !== 'unchanged').map((v) => v === 'changed');
+    this.counts.unchanged += fresh.length - differing.length;
+    const r = await this.writeDocs(differing, rejects, false);
+    const refused = new Set(r.failed.map((f) => f.index));
+    for (const i of refused) diff.refused(differing[i]!.doc);
+    const storedChanged = wasChanged.filter((c, i) => c && !refused.has(i)).length;
+    this.counts.updated += storedChanged;
+    this.counts.inserted += r.inserted + r.updated + r.unchanged - storedChanged;
   }
 
   /** One verified bulk write; documents the server refused are counted rejected and quarantined. */
