@@ -4,7 +4,7 @@
  * unordered inserts, append mode, batch 1000) and, in the same run against the same server,
  * the SAME final documents are written by a bare driver insertMany in batches of 1000
  * (mapping and validation done outside the timed section: the baseline is pure writing).
- * Prints the throughput ratio (goal ≥ 0.9) and the pipeline's peak RSS at N and at BIG
+ * Prints the throughput ratio (P1 of issue 15, goal ≥ 0.9) and the pipeline's peak RSS at N and at BIG
  * records (goal ≤ 256 MB and nearly flat). Every run is a child process, so each RSS figure
  * is that run's own.
  *
@@ -13,61 +13,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createLogger } from '../src/common/logger.js';
-import { compileValidator, loadSchema, toJsonView } from '../src/model/schema.js';
-import { recordMessage, streamStateMessage, type AirbyteMessage } from '../src/protocol/messages.js';
+import { compileValidator, loadSchema } from '../src/model/schema.js';
 import { currentStack } from '../src/stack/stack.js';
 import { probeCapabilities } from '../src/store/capabilities.js';
 import { connect } from '../src/store/connection.js';
 import { SyncCore } from '../src/sync/core.js';
-import { streamMapper, type StreamMapper } from '../src/transform/mapper.js';
-import { join } from 'node:path';
+import { BATCH, finalDocs, infoclimatMapper, messages, SCHEMA } from './infoclimat-feed.js';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : dflt;
 };
-const ROOT = join(import.meta.dirname, '..');
-const SCHEMA = join(ROOT, 'examples/weather/schemas/hourly_measurements.json');
-const BATCH = 1000;
-const STATIONS = ['07015', '07149', '000R5', 'STATIC0010', '07005', '07020'];
-const BASE = Date.UTC(2020, 0, 1);
-
-/** A raw InfoClimat row as the source emits it: strings, some empty, the lineage keys. */
-function rawLine(i: number): string {
-  const station = STATIONS[i % STATIONS.length]!;
-  const dh = new Date(BASE + Math.floor(i / STATIONS.length) * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
-  const t = ((i * 7919) % 400) / 10 - 5;
-  return JSON.stringify({
-    id_station: station,
-    dh_utc: dh,
-    temperature: t.toFixed(1),
-    pression: (990 + ((i * 31) % 400) / 10).toFixed(1),
-    humidite: String(40 + ((i * 13) % 60)),
-    point_de_rosee: (t - 3).toFixed(1),
-    visibilite: i % 5 === 0 ? '' : String(10000 + (i % 30) * 1000),
-    vent_moyen: String((i * 3) % 50),
-    vent_rafales: i % 3 === 0 ? null : String((i * 5) % 90),
-    vent_direction: String((i * 17) % 360),
-    pluie_1h: '0',
-    pluie_3h: (i % 11) / 10 + '',
-    neige_au_sol: null,
-    nebulosite: String(i % 9),
-    temps_omm: null,
-    _ab_source_file_url: 'bench/infoclimat.json',
-    _ab_source_file_row: i + 1,
-  });
-}
-
-async function* messages(n: number): AsyncGenerator<AirbyteMessage> {
-  for (let i = 0; i < n; i += 1) {
-    yield recordMessage('hourly', JSON.parse(rawLine(i)) as Record<string, unknown>);
-    if ((i + 1) % 10_000 === 0) yield streamStateMessage('hourly', { upTo: i + 1 });
-  }
-}
-
-/** The weather example's InfoClimat declaration: the pipeline and the baseline map alike. */
-const infoclimatMapper = (): StreamMapper => streamMapper(join('mappings', 'infoclimat_hourly.yaml'), join(ROOT, 'examples/weather'), 'hourly');
-
 const uri = (): string => process.env.MONGODB_URI ?? currentStack().primaryUri;
 
 async function child(role: string, n: number, database: string): Promise<void> {
@@ -78,18 +34,10 @@ async function child(role: string, n: number, database: string): Promise<void> {
   const runId = `bench-${role}`;
   try {
     if (role === 'baseline') {
-      const mapper = infoclimatMapper();
       const coll = db.collection('baseline');
       let writeMs = 0;
       let written = 0;
-      for (let base = 0; base < n; base += BATCH) {
-        const docs: Record<string, unknown>[] = [];
-        for (let i = base; i < Math.min(n, base + BATCH); i += 1) {
-          const out = await mapper.map(JSON.parse(rawLine(i)) as Record<string, unknown>, { runId, stream: 'hourly', ingestedAt: new Date() });
-          if (!out.ok || validator(toJsonView(out.doc)).length) continue;
-          out.doc._proofline = { ...(out.doc._proofline as object), run_id: runId };
-          docs.push(out.doc);
-        }
+      for await (const docs of finalDocs(n, runId)) {
         const t = performance.now();
         await coll.insertMany(docs, { ordered: false });
         writeMs += performance.now() - t;
