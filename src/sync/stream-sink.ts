@@ -243,7 +243,6 @@ export class StreamSink {
       this.counts.unchanged += r.unchanged;
     }
     if (superseding.length) {
-      // Their keys are stored by this run already: read first, and leave the fresh batches' choice alone.
       const r = await this.writeDocs(superseding, rejects, true);
       this.counts.duplicate -= r.failed.length;
     }
@@ -275,11 +274,11 @@ export class StreamSink {
     const coll = this.ctx.db.collection(this.ctx.writeCollection);
     const docs = batch.map((p) => p.doc);
     const wctx = { runId: this.ctx.runId, retry: this.retry };
-    const r: BatchOutcome = !this.keyed
-      ? await insertBatch(coll, docs, wctx)
-      : superseding
-        ? await upsertBatch(coll, docs, this.target.cursorField, wctx)
-        : await this.upserts.write(coll, docs, this.target.cursorField, wctx);
+    let r: BatchOutcome;
+    if (!this.keyed) r = await insertBatch(coll, docs, wctx);
+    // Their keys are stored by this run already: read first, and leave the fresh batches' choice alone.
+    else if (superseding) r = await upsertBatch(coll, docs, this.target.cursorField, wctx);
+    else r = await this.upserts.write(coll, docs, this.target.cursorField, wctx);
     for (const f of r.failed) {
       const p = batch[f.index];
       if (!p) continue;
