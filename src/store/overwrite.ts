@@ -49,7 +49,14 @@ export async function commitOverwrite(db: Db, o: SwapOptions): Promise<'renamed'
     await db.renameCollection(o.temp, o.target, { dropTarget: true });
     return 'renamed';
   }
-  const counts = await applyGeneration(db.collection(o.temp), db.collection(o.target), o.diff, o.batchSize, o.retry);
+  const target = db.collection(o.target);
+  if (o.diff.size === 0 && (await target.countDocuments({}, { limit: 1 })) === 0) {
+    // Nothing stored to keep visible: the loaded collection (set up like the target) becomes it.
+    await target.drop();
+    await db.renameCollection(o.temp, o.target);
+    return 'renamed';
+  }
+  const counts = await applyGeneration(db.collection(o.temp), target, o.diff, o.batchSize, o.retry);
   await db.collection(o.temp).drop();
   o.logger.info({ collection: o.target, ...counts }, 'overwrite: applied the new generation (the server cannot rename with dropTarget)');
   return 'applied';
