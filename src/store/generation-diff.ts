@@ -22,7 +22,7 @@ import { noRetry, type DbRetry } from './db-retry.js';
  *
  * An unkeyed overwrite record's `_id` is a hash of its position and content
  * (stream-sink.ts), so a stored `_id` is the same record: unchanged. A keyed one compares
- * content hashes. Memory: one map entry per stored document (~130 bytes; 130 MB at 1M).
+ * content hashes. Memory: one map entry per stored document (~200 bytes; 200 MB at 1M).
  */
 
 /** A stored document this run has seen in the new generation (kept, not deleted at commit). */
