@@ -75,11 +75,23 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 }
 
 /** One driver query per rule; a rule the server cannot express stands in as one countDocuments pass. */
-async function baseline(client: MongoClient, jsonSchemaQuery: boolean): Promise<{ rows: string[]; ms: number }> {
+/**
+ * One driver query per rule. With `stopAfterMs`, the queries left once the baseline has taken
+ * that long are not run (each is a full read on FerretDB: ~7 min at 1M under load), and the
+ * ratio is then a lower bound: the whole baseline can only take longer.
+ */
+async function baseline(client: MongoClient, jsonSchemaQuery: boolean, stopAfterMs = Infinity): Promise<{ rows: string[]; ms: number; partial: boolean }> {
   const coll = client.db(database).collection('hourly_measurements');
   const rows: string[] = [];
   let total = 0;
+  let partial = false;
   const run = async (what: string, query: () => Promise<unknown>, standIn?: () => Promise<unknown>): Promise<void> => {
+    if (total >= stopAfterMs) {
+      partial = true;
+      rows.push(`  baseline ${what}: not run (the baseline already took longer than the checks)`);
+      process.stdout.write(`${rows.at(-1)}\n`);
+      return;
+    }
     let r: { ms: number; value: unknown };
     let note = '';
     try {
@@ -132,7 +144,7 @@ async function baseline(client: MongoClient, jsonSchemaQuery: boolean): Promise<
         break;
     }
   }
-  return { rows, ms: total };
+  return { rows, ms: total, partial };
 }
 
 async function main(): Promise<void> {
@@ -155,13 +167,15 @@ async function main(): Promise<void> {
     process.stdout.write(`  check schema: ${secs(schema.ms)} (${schema.value.status}: ${v.invalid}/${v.checked} invalid, ${v.docs_per_s} docs/s; ${v.server_note})\n`);
     process.stdout.write(`  check quality: ${secs(quality.ms)} (${quality.value.status}: ${quality.value.summary.slice(0, 80)}; pass ${scan.documents} docs at ${scan.docs_per_s} docs/s, projection ${scan.projection.join(',')}; server-side: ${scan.server_side.join(', ')})\n`);
     const caps = await capabilitiesOf(client, uri);
-    const base = await baseline(client, caps.jsonSchemaQuery.supported);
-    const ratio = base.ms / proofline;
     const mb = (b: number): string => `${(b / 1048576).toFixed(0)} MB`;
+    process.stdout.write(`  peak RSS during the checks ${mb(peak)}\n`);
+    // At 1M the baseline is stopped once it took longer than the checks: the ratio is then ≥ 1 already.
+    const base = await baseline(client, caps.jsonSchemaQuery.supported, N >= 1_000_000 ? proofline : Infinity);
+    const ratio = base.ms / proofline;
     process.stdout.write(
       [
         '',
-        `P2c N=${N}: check schema + check quality ${secs(proofline)} vs one driver query per rule ${secs(base.ms)}: ratio ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+        `P2c N=${N}: check schema + check quality ${secs(proofline)} vs one driver query per rule ${secs(base.ms)}${base.partial ? ' (stopped early: a lower bound)' : ''}: ratio ${base.partial ? '≥ ' : ''}${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
         `P2c N=${N}: peak RSS during the checks ${mb(peak)} (before ${mb(rssBefore)}) (goal ≤ 256 MB: ${peak <= 256 * 1048576 ? 'met' : 'NOT met'})`,
         `load: ${uptime()}`,
         '',
