@@ -88,7 +88,7 @@ async function baseline(client: MongoClient, jsonSchemaQuery: boolean, stopAfter
   const run = async (what: string, query: () => Promise<unknown>, standIn?: () => Promise<unknown>): Promise<void> => {
     if (total >= stopAfterMs) {
       partial = true;
-      rows.push(`  baseline ${what}: not run (the baseline already took longer than the checks)`);
+      rows.push(`  baseline ${what}: not run (the baseline already took half the checks' time, which proves the goal)`);
       process.stdout.write(`${rows.at(-1)}\n`);
       return;
     }
@@ -169,8 +169,8 @@ async function main(): Promise<void> {
     const caps = await capabilitiesOf(client, uri);
     const mb = (b: number): string => `${(b / 1048576).toFixed(0)} MB`;
     process.stdout.write(`  peak RSS during the checks ${mb(peak)}\n`);
-    // At 1M the baseline is stopped once it took longer than the checks: the ratio is then ≥ 1 already.
-    const base = await baseline(client, caps.jsonSchemaQuery.supported, N >= 1_000_000 ? proofline : Infinity);
+    // At 1M the baseline stops once it proves the goal (half the checks' time): the ratio is then ≥ 0.5 already.
+    const base = await baseline(client, caps.jsonSchemaQuery.supported, N >= 1_000_000 ? proofline / 2 : Infinity);
     const ratio = base.ms / proofline;
     process.stdout.write(
       [
