@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from 'mongodb';
 import { mulberry32 } from '../../../src/common/prng.js';
@@ -19,6 +20,12 @@ import { fixture, observations } from '../../integration/sync/sync-fixture.js';
 export interface Mode {
   sync_mode: 'full_refresh' | 'incremental';
   destination_sync_mode: 'overwrite' | 'append' | 'append_dedup';
+  /**
+   * The killed run overwrites a generation stored by an earlier complete run, in which every
+   * record had another temperature and 40 more records existed: the swap that applies the
+   * difference (store/generation-diff.ts), not the rename into an empty target.
+   */
+  overStored?: boolean;
 }
 
 export const MODES: Mode[] = [
@@ -26,6 +33,7 @@ export const MODES: Mode[] = [
   { sync_mode: 'full_refresh', destination_sync_mode: 'append' },
   { sync_mode: 'incremental', destination_sync_mode: 'append' },
   { sync_mode: 'incremental', destination_sync_mode: 'append_dedup' },
+  { sync_mode: 'full_refresh', destination_sync_mode: 'overwrite', overStored: true },
 ];
 
 /** Three files, written in batches of 25 with a pause after each flush: the kill lands mid-file. */
@@ -36,7 +44,13 @@ const FILES: Array<[string, number, number]> = [
 ];
 export const TOTAL = FILES.reduce((n, [, count]) => n + count, 0);
 
-export const modeName = (m: Mode): string => `${m.sync_mode}+${m.destination_sync_mode}`;
+export const modeName = (m: Mode): string => `${m.sync_mode}+${m.destination_sync_mode}${m.overStored ? ' over a stored generation' : ''}`;
+
+/** The earlier generation of an overStored trial: every record differs, and 40 are gone since. */
+function writeEarlierGeneration(f: ReturnType<typeof fixture>): void {
+  for (const [name, n, start] of FILES) f.writeFile(name, observations(n, 7, start).map((o) => ({ ...o, temp: 50 })));
+  f.writeFile('z.jsonl', observations(40, 7, 9000));
+}
 
 /**
  * The kill point of a seed: after this many records are in the database. It stays two
@@ -65,9 +79,10 @@ export function expectedContent(): string[] {
   return FILES.flatMap(([, n, start]) => observations(n, 7, start)).map((o) => JSON.stringify(o)).sort();
 }
 
-async function written(db: Db): Promise<number> {
-  // The target and, during an overwrite, the run's temporary collection (obs__pl_tmp_<run>).
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n === 'obs' || n.startsWith('obs__pl_tmp_'));
+async function written(db: Db, tempOnly = false): Promise<number> {
+  // The target and, during an overwrite, the run's temporary collection (obs__pl_tmp_<run>);
+  // over a stored generation only the latter grows while the run loads.
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => (n === 'obs' && !tempOnly) || n.startsWith('obs__pl_tmp_'));
   let n = 0;
   for (const name of names) n += await db.collection(name).countDocuments();
   return n;
@@ -80,10 +95,17 @@ export async function content(db: Db): Promise<string[]> {
 
 export async function runTrial(mode: Mode, seed: number, db: (name: string) => Db): Promise<TrialResult> {
   const f = fixture(`kill${seed}`);
-  for (const [name, n, start] of FILES) f.writeFile(name, observations(n, 7, start));
-  const stream = { ...mode, ...(mode.sync_mode === 'incremental' ? { cursor_field: 'seq' } : {}), batch_size: 25 };
-  const configFile = f.configFile(stream);
+  const { overStored, ...modeFields } = mode;
+  const stream = { ...modeFields, ...(mode.sync_mode === 'incremental' ? { cursor_field: 'seq' } : {}), batch_size: 25 };
   const database = db(f.database);
+  if (overStored) {
+    writeEarlierGeneration(f);
+    await runSync(f.config(stream), { logger: createLogger({ level: 'silent' }) });
+    await database.collection('_proofline_runs').deleteMany({});
+    rmSync(join(f.dir, 'data', 'z.jsonl'));
+  }
+  for (const [name, n, start] of FILES) f.writeFile(name, observations(n, 7, start));
+  const configFile = f.configFile(stream);
   const killAt = killPoint(seed);
 
   // The built CLI, as a user runs it (npm test builds it first); a pause after each flush widens the window between batches.
@@ -96,7 +118,7 @@ export async function runTrial(mode: Mode, seed: number, db: (name: string) => D
   void exited.then(() => (done = true));
   let killed = false;
   while (!done) {
-    if ((await written(database)) >= killAt) {
+    if ((await written(database, overStored)) >= killAt) {
       child.kill('SIGKILL');
       killed = true;
       break;
