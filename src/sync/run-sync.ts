@@ -136,6 +136,14 @@ async function syncStreamLeased(s: StreamConfig, c: StreamRunContext): Promise<{
   }
 }
 
+/** After a complete read: would this overwrite's run fail on what it read (reject rate, drift: fail)? */
+async function failsBeforeSwap(core: SyncCore, s: StreamConfig): Promise<boolean> {
+  if (s.destination_sync_mode !== 'overwrite') return false;
+  await core.flushAll();
+  const { counts, drift } = core.counts()[0]!;
+  return Boolean(rejectRateVerdict(counts, s.max_reject_rate).reason) || (drift?.policy === 'fail' && drift.fields.length > 0);
+}
+
 async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () => string | undefined): Promise<{ report: StreamReport; interrupted: boolean; failure?: unknown }> {
   const started = performance.now();
   const log = c.log.child({ stream: s.name });
@@ -181,6 +189,11 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     interrupted = (await core.consume(messages, c.options.signal)) === 'interrupted';
     if (interrupted) {
       if (!leaseLost()) await core.flushAll();
+      await core.abort();
+    } else if (await failsBeforeSwap(core, s)) {
+      // An overwrite whose run fails anyway (too many rejects, drift: fail) must not replace
+      // the stored generation with a degraded one: the swap is not made.
+      log.error(`stream ${s.name}: overwrite not applied, the stored generation is kept (the run fails)`);
       await core.abort();
     } else {
       await core.finish();

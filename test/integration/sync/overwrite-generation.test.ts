@@ -80,3 +80,21 @@ describe.each([
     expect(await leftovers(f.database)).toEqual([]);
   });
 });
+
+describe('full_refresh + overwrite of a run that fails on what it read', () => {
+  it('over max_reject_rate: the swap is not made and the stored generation stays as it was', async () => {
+    const f = fixture('owgenbad');
+    scratch.dbs.push(f.database);
+    f.writeFile('a.jsonl', observations(100));
+    expect((await runSync(f.config(mode))).status).toBe('succeeded');
+    const before = await scratch.client.db(f.database).collection('obs').find().sort({ seq: 1 }).toArray();
+    // A broken export: a third of the rows unreadable, the rest changed.
+    f.writeFile('a.jsonl', observations(100).map((o) => (o.seq % 3 === 0 ? { ...o, temp: 'n/a' } : { ...o, temp: 1 })));
+    const r = await runSync(f.config(mode));
+    expectBalanced(r.streams);
+    expect(r.status).toBe('failed');
+    expect(r.streams[0]).toMatchObject({ read: 100, rejected: 34, rejectRateExceeded: true });
+    expect(await scratch.client.db(f.database).collection('obs').find().sort({ seq: 1 }).toArray()).toEqual(before);
+    expect(await leftovers(f.database)).toEqual([]);
+  });
+});
