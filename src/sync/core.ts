@@ -146,9 +146,14 @@ export class SyncCore {
     for (const s of this.sinks.values()) this.o.onProgress?.({ stream: s.target.name, read: s.counts.read });
   }
 
-  /** Swap the loaded overwrite collections in; call only when the source was read completely. */
+  /** Flush, then swap the loaded overwrite collections in; call only when the source was read completely. */
   async finish(): Promise<void> {
     await this.flushAll();
+    await this.swap();
+  }
+
+  /** Swap the loaded overwrite collections in, after flushAll: the caller may judge the counts between the two. */
+  async swap(): Promise<void> {
     for (const [stream, temp] of this.temps) {
       const t = this.sinks.get(stream)!.target;
       const diff = this.diffs.get(stream);

@@ -13,8 +13,8 @@ import { acquireLease, currentOwner, describeHolder, leaseKey, LEASES_COLLECTION
 import { leaseTimings } from '../config/lease.js';
 import { SyncCore } from './core.js';
 import { runPool } from './stream-pool.js';
-import { rejectRateVerdict } from './reject-rate.js';
-import { describeDrift } from './schema-drift.js';
+import { rejectRateVerdict, type RejectRateVerdict } from './reject-rate.js';
+import { describeDrift, type DriftReport } from './schema-drift.js';
 import { emptyCounts, withUnwritten } from '../store/stream-counts.js';
 import { stateHash } from './stream-sink.js';
 import { targetOf } from './targets.js';
@@ -136,12 +136,11 @@ async function syncStreamLeased(s: StreamConfig, c: StreamRunContext): Promise<{
   }
 }
 
-/** After a complete read: would this overwrite's run fail on what it read (reject rate, drift: fail)? */
-async function failsBeforeSwap(core: SyncCore, s: StreamConfig): Promise<boolean> {
-  if (s.destination_sync_mode !== 'overwrite') return false;
-  await core.flushAll();
-  const { counts, drift } = core.counts()[0]!;
-  return Boolean(rejectRateVerdict(counts, s.max_reject_rate).reason) || (drift?.policy === 'fail' && drift.fields.length > 0);
+/** Whether a stream fails on what it read: more rejects than max_reject_rate, or schema drift under `drift: fail`. */
+function readVerdict(counts: { read: number; rejected: number }, drift: DriftReport | undefined, s: StreamConfig): { rejectRate: RejectRateVerdict; driftFailed: boolean; fails: boolean } {
+  const rejectRate = rejectRateVerdict(counts, s.max_reject_rate);
+  const driftFailed = Boolean(drift?.fields.length) && drift?.policy === 'fail';
+  return { rejectRate, driftFailed, fails: Boolean(rejectRate.reason) || driftFailed };
 }
 
 async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () => string | undefined): Promise<{ report: StreamReport; interrupted: boolean; failure?: unknown }> {
@@ -190,13 +189,15 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
     if (interrupted) {
       if (!leaseLost()) await core.flushAll();
       await core.abort();
-    } else if (await failsBeforeSwap(core, s)) {
-      // An overwrite whose run fails anyway (too many rejects, drift: fail) must not replace
-      // the stored generation with a degraded one: the swap is not made.
-      log.error(`stream ${s.name}: overwrite not applied, the stored generation is kept (the run fails)`);
-      await core.abort();
     } else {
-      await core.finish();
+      await core.flushAll();
+      const { counts, drift } = core.counts()[0]!;
+      if (s.destination_sync_mode === 'overwrite' && readVerdict(counts, drift, s).fails) {
+        // An overwrite whose run fails anyway (too many rejects, drift: fail) must not replace
+        // the stored generation with a degraded one: the swap is not made.
+        log.error(`stream ${s.name}: overwrite not applied, the stored generation is kept (the run fails)`);
+        await core.abort();
+      } else await core.swap();
       if (appendCopy) await c.retry('state write', () => saveStreamState(c.db, c.config.name, copyStream(s.name), { copy: appendCopy, complete: true }, c.runId));
     }
   } catch (e) {
@@ -222,14 +223,13 @@ async function syncStream(s: StreamConfig, c: StreamRunContext, leaseLost: () =>
   if (counts.unwritten) log.warn({ unwritten: counts.unwritten }, `stream ${s.name}: ${counts.unwritten} record(s) read but not written before the failure; the next run reads them again`);
   const drift = core.counts()[0]?.drift;
   const driftText = drift?.fields.length ? describeDrift(drift) : undefined;
-  const driftFailed = Boolean(driftText) && drift?.policy === 'fail';
+  const { rejectRate: verdict, driftFailed } = readVerdict(counts, drift, s);
   if (driftText) {
     const what = `stream ${s.name}: schema drift against expected_columns: ${driftText}`;
     if (driftFailed) log.error(`${what}; drift: fail, the run fails`);
     else log.warn(drift!.policy === 'quarantine' ? `${what}; drifting records quarantined` : what);
   }
   if (core.unknownRecords) log.warn({ records: core.unknownRecords }, 'records for other streams of the source were ignored');
-  const verdict = rejectRateVerdict(counts, s.max_reject_rate);
   if (verdict.reason) log.error(`stream ${s.name} ${verdict.reason}: the run fails (see ${s.destination.collection}_rejects)`);
   const report: StreamReport = {
     stream: s.name,
